@@ -1,0 +1,157 @@
+"""Writes for accounts: invitations and role grants. Views, commands and the demo call these."""
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import clock
+from .models import Invitation, RoleGrant, User
+from .roles import OFFICE_ROLES, Role
+
+INVITATION_SALT = "accounts.invitation"
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be sent or accepted; the message is meant for the user."""
+
+
+def _email_taken(email: str) -> bool:
+    return (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """Return the signed token that identifies an invitation in its link."""
+    return signing.dumps({"id": invitation.pk}, salt=INVITATION_SALT)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "accounts:invitation_accept", kwargs={"token": invitation_token(invitation)}
+    )
+
+
+def _send_invitation_email(invitation: Invitation) -> None:
+    # Invitations go out in the default language: the recipient has no account yet to hold a preference.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"invitation": invitation, "url": invitation_url(invitation)}
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation_body.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def invitation_create(*, email: str, role: str, invited_by: User | None, office=None, cycle=None,
+                      send: bool = True) -> Invitation:
+    """Create an invitation and email its link after the transaction commits."""
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise InvitationError(_("Unknown role."))
+    if role in OFFICE_ROLES and office is None:
+        raise InvitationError(_("Choose the land office this person works at."))
+    if role not in OFFICE_ROLES:
+        office = None
+    if role == Role.CANDIDATE and cycle is None:
+        raise InvitationError(_("Choose the exam cycle this candidate belongs to."))
+    if role != Role.CANDIDATE:
+        cycle = None
+    if _email_taken(email):
+        raise InvitationError(_("An account with the email address %(email)s already exists.") % {"email": email})
+    if Invitation.objects.pending().filter(email__iexact=email).exists():
+        raise InvitationError(
+            _("An invitation to %(email)s is still pending. Resend or withdraw it instead.") % {"email": email}
+        )
+    now = clock.now()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email, role=role, office=office, cycle=cycle, invited_by=invited_by,
+            created_at=now, expires_at=now + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+        )
+        if send:
+            transaction.on_commit(lambda: _send_invitation_email(invitation))
+    return invitation
+
+
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """Extend a pending or expired invitation and email its link again."""
+    if invitation.status in (Invitation.Status.ACCEPTED, Invitation.Status.REVOKED):
+        raise InvitationError(_("This invitation can no longer be resent."))
+    invitation.expires_at = clock.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+    invitation.save(update_fields=["expires_at"])
+    transaction.on_commit(lambda: _send_invitation_email(invitation))
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation so that its link stops working."""
+    if invitation.status == Invitation.Status.ACCEPTED:
+        raise InvitationError(_("This invitation was already accepted."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = clock.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """Return the invitation a link names, or raise InvitationError saying why it cannot be used."""
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT)
+        invitation = Invitation.objects.select_related("office", "cycle").get(pk=payload["id"])
+    except (signing.BadSignature, KeyError, TypeError, Invitation.DoesNotExist):
+        raise InvitationError(_("This invitation link is not valid. Check that you copied the whole link.")) from None
+    status = invitation.status
+    if status == Invitation.Status.ACCEPTED:
+        raise InvitationError(_("This invitation has already been used. Sign in with your email address instead."))
+    if status == Invitation.Status.REVOKED:
+        raise InvitationError(_("This invitation was withdrawn. Ask the examination staff for a new one."))
+    if status == Invitation.Status.EXPIRED:
+        raise InvitationError(_("This invitation has expired. Ask the examination staff to send it again."))
+    if _email_taken(invitation.email):
+        raise InvitationError(
+            _("An account with the email address %(email)s already exists. Sign in instead.")
+            % {"email": invitation.email}
+        )
+    return invitation
+
+
+def role_grant(*, user: User, role: str, office=None, granted_by: User | None = None) -> RoleGrant:
+    """Give a user a role (idempotent)."""
+    grant, _created = RoleGrant.objects.get_or_create(
+        user=user, role=role, office=office if role in OFFICE_ROLES else None,
+        defaults={"granted_by": granted_by},
+    )
+    user.__dict__.pop("roles", None)
+    user.__dict__.pop("office_ids", None)
+    return grant
+
+
+def invitation_accept(*, token: str, name: str, password: str) -> User:
+    """Create the invited account with a verified email, grant its role and use up the invitation."""
+    from placement.models import Candidate
+
+    with transaction.atomic():
+        invitation = invitation_from_token(token)
+        # Lock the row so that two submissions of the same link cannot both create an account.
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise InvitationError(_("This invitation has already been used. Sign in with your email address instead."))
+        user = User.objects.create_user(email=invitation.email, password=password, name=name.strip())
+        # The link reached this inbox, which proves the address, so no second verification email is needed.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        role_grant(user=user, role=invitation.role, office=invitation.office, granted_by=invitation.invited_by)
+        if invitation.role == Role.CANDIDATE:
+            Candidate.objects.filter(cycle=invitation.cycle, email__iexact=user.email, user__isnull=True).update(
+                user=user
+            )
+        invitation.accepted_at = clock.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user

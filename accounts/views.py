@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from placement import selectors as placement_selectors
+
+from . import selectors, services
+from .forms import InvitationAcceptForm, InvitationForm
+from .models import Invitation
+from .roles import OFFICE_ROLES, Role
+
+
+def home(request):
+    """Show the public landing page; signed-in people go straight to their dashboard."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "home.html", {"stats": placement_selectors.public_stats()})
+
+
+def dashboard(request):
+    """Show each of the user's roles with what to do next."""
+    user = request.user
+    roles = user.roles
+    context = {"roles": roles, "Role": Role}
+    if Role.CANDIDATE in roles:
+        context["candidacies"] = placement_selectors.candidacies_for_user(user)
+    if roles & OFFICE_ROLES:
+        context["office_memberships"] = placement_selectors.office_memberships_for_user(user)
+    if Role.EXAM_STAFF in roles:
+        context["cycle_summaries"] = placement_selectors.cycle_summaries()
+        context["pending_invitations"] = Invitation.objects.pending().count()
+    return render(request, "accounts/dashboard.html", context)
+
+
+def invitation_list(request):
+    status = request.GET.get("status") or None
+    if status not in Invitation.Status.values:
+        status = None
+    page = Paginator(selectors.invitation_list(status=status), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/invitation_list.html", {
+        "page": page, "status": status, "statuses": Invitation.Status.choices,
+    })
+
+
+def invitation_create(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(invited_by=request.user, **form.cleaned_data)
+        except services.InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("accounts:invitation_list")
+    return render(request, "accounts/invitation_form.html", {"form": form})
+
+
+@require_POST
+def invitation_resend(request, pk):
+    invitation = selectors.invitation_get_for_user(request.user, pk)
+    try:
+        services.invitation_resend(invitation=invitation)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
+    return redirect("accounts:invitation_list")
+
+
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = selectors.invitation_get_for_user(request.user, pk)
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
+    return redirect("accounts:invitation_list")
+
+
+def invitation_accept(request, token):
+    """Let an invited person choose a name and password, then sign them in."""
+    if request.user.is_authenticated:
+        messages.info(request, _("You are already signed in. Sign out first to accept another invitation."))
+        return redirect("dashboard")
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationError as error:
+        return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
+            )
+        except services.InvitationError as error:
+            return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.success(request, _("Welcome to SurveyPlace, %(name)s.") % {"name": user.name})
+        return redirect("dashboard")
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})

@@ -1,0 +1,11 @@
+"""Celery application for SurveyPlace; workers start with `celery -A config worker`."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("surveyplace")
+# Every Celery option lives in Django settings under the CELERY_ prefix.
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,15 @@
+"""Settings for the test suite: DATABASE_URL and REDIS_URL are used when set, otherwise SQLite and local memory."""
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-not-secret-8f2a6c4e1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d"
+DEBUG = False
+REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".test-media")  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,36 @@
+"""Per-role scoped lookups: an id outside the user's scope answers 404, exactly like a missing one."""
+from django.shortcuts import get_object_or_404
+
+from accounts.roles import Role
+
+from .models import Candidate, ExamCycle, LandOffice
+
+
+def cycles_for_user(user):
+    return ExamCycle.objects.all() if Role.EXAM_STAFF in user.roles else ExamCycle.objects.none()
+
+
+def candidates_for_user(user):
+    """Return the candidate rows a user may see: all for examination staff, their own for a candidate."""
+    if Role.EXAM_STAFF in user.roles:
+        return Candidate.objects.all()
+    if Role.CANDIDATE in user.roles:
+        return Candidate.objects.filter(user=user)
+    return Candidate.objects.none()
+
+
+def offices_for_user(user):
+    # Office facts are public information for every signed-in role.
+    return LandOffice.objects.all()
+
+
+def cycle_get_for_user(user, pk: int) -> ExamCycle:
+    return get_object_or_404(cycles_for_user(user), pk=pk)
+
+
+def candidate_get_for_user(user, pk: int) -> Candidate:
+    return get_object_or_404(candidates_for_user(user).select_related("cycle", "user"), pk=pk)
+
+
+def office_get_for_user(user, code: str) -> LandOffice:
+    return get_object_or_404(offices_for_user(user), code=code)

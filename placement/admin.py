@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from .models import Candidate, ExamCycle, LandOffice, Vacancy
+
+
+@admin.register(LandOffice)
+class LandOfficeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "county", "district"]
+    list_filter = ["county"]
+    search_fields = ["code", "name", "name_en", "district"]
+
+
+@admin.register(ExamCycle)
+class ExamCycleAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "is_current"]
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ["exam_number", "name", "cycle", "exam_rank", "exam_score", "user"]
+    list_filter = ["cycle"]
+    search_fields = ["exam_number", "name", "email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(admin.ModelAdmin):
+    list_display = ["office", "cycle", "seats"]
+    list_filter = ["cycle"]
+    autocomplete_fields = ["office"]

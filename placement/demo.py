@@ -1,0 +1,125 @@
+"""Demo data: land offices, one exam cycle with synthetic candidates and vacancies, and a user per role.
+
+Everything is seeded and matched by natural keys, so loading twice changes nothing.
+"""
+import base64
+import hashlib
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import STAFF_ROLES, Role
+from accounts.services import role_grant
+
+from .models import Candidate, ExamCycle, LandOffice, Vacancy
+from .services import land_offices_load
+
+DEMO_CYCLE_NAME = "115年公務人員高等考試三級考試 測量製圖"
+DEMO_PASSWORD = "SurveyPlace-demo-2026"
+DEMO_OFFICE_CODE = "TPE-DAAN"
+DEMO_CANDIDATE_COUNT = 150
+DEMO_VACANCY_OFFICES = 40
+DEMO_SEED = 115
+
+SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴周徐蘇葉莊呂江何蕭羅高潘簡朱鍾彭游詹胡施沈余盧梁趙顏柯翁魏孫戴"
+GIVEN = "志明家豪怡君淑芬雅婷建宏俊傑美玲冠宇宗翰佩珊詩涵承恩子軒宜蓁品妤柏翰思妤彥廷欣怡育誠書豪雅雯"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    name: str
+    office_code: str | None = None
+    superuser: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount(Role.EXAM_STAFF, "exam@surveyplace.example", "考選部 陳分發", superuser=True),
+    DemoAccount(Role.OFFICE_STAFF, "office@surveyplace.example", "大安所 林承辦", DEMO_OFFICE_CODE),
+    DemoAccount(Role.FOCUS_GROUP_LEADER, "leader@surveyplace.example", "大安所 黃課長", DEMO_OFFICE_CODE),
+    DemoAccount(Role.FOCUS_GROUP_MEMBER, "member@surveyplace.example", "大安所 張測量員", DEMO_OFFICE_CODE),
+    DemoAccount(Role.CANDIDATE, "candidate@surveyplace.example", "王小明"),
+]
+DEMO_CANDIDATE_RANK = 7  # The demo candidate account is linked to this exam rank.
+
+
+def demo_totp_secret(email: str) -> str:
+    """Return the fixed TOTP secret of a demo staff account, so the demo can print it."""
+    digest = hashlib.sha256(f"surveyplace-demo-totp:{email}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode("ascii")
+
+
+def _synthetic_name(rng: random.Random) -> str:
+    given = "".join(rng.sample(GIVEN, 2))
+    return rng.choice(SURNAMES) + given
+
+
+def _load_cycle(rng: random.Random) -> ExamCycle:
+    cycle, _created = ExamCycle.objects.get_or_create(
+        name=DEMO_CYCLE_NAME, defaults={"year": 115, "is_current": not ExamCycle.objects.filter(is_current=True).exists()}
+    )
+    offices = list(LandOffice.objects.order_by("sort_order"))
+    if not cycle.candidates.exists():
+        exam_numbers = rng.sample(range(1, 10_000), DEMO_CANDIDATE_COUNT)
+        score = Decimal("82.40")
+        candidates = []
+        for rank in range(1, DEMO_CANDIDATE_COUNT + 1):
+            home = rng.choice(offices)
+            email = (
+                DEMO_ACCOUNTS[-1].email if rank == DEMO_CANDIDATE_RANK else f"candidate{rank:03d}@surveyplace.example"
+            )
+            candidates.append(Candidate(
+                cycle=cycle, exam_number=f"3012{exam_numbers[rank - 1]:04d}",
+                name=DEMO_ACCOUNTS[-1].name if rank == DEMO_CANDIDATE_RANK else _synthetic_name(rng),
+                email=email, exam_score=score, exam_rank=rank,
+                residence_county=home.county, residence_district=home.district,
+                residence_latitude=home.latitude + Decimal(rng.randint(-200, 200)) / 10_000,
+                residence_longitude=home.longitude + Decimal(rng.randint(-200, 200)) / 10_000,
+            ))
+            score -= Decimal(rng.randint(1, 12)) / 100
+        Candidate.objects.bulk_create(candidates)
+    if not cycle.vacancies.exists():
+        chosen = {office.code: office for office in rng.sample(offices, DEMO_VACANCY_OFFICES - 1)}
+        chosen.setdefault(DEMO_OFFICE_CODE, LandOffice.objects.get(code=DEMO_OFFICE_CODE))
+        Vacancy.objects.bulk_create(
+            Vacancy(cycle=cycle, office=office, seats=rng.choices([1, 2, 3, 4, 5], weights=[40, 30, 15, 10, 5])[0])
+            for office in list(chosen.values())[:DEMO_VACANCY_OFFICES]
+        )
+    return cycle
+
+
+def _load_account(spec: DemoAccount, cycle: ExamCycle) -> User:
+    user = User.objects.filter(email=spec.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=spec.email, password=DEMO_PASSWORD, name=spec.name,
+            is_staff=spec.superuser, is_superuser=spec.superuser,
+        )
+    EmailAddress.objects.get_or_create(user=user, email=spec.email, defaults={"verified": True, "primary": True})
+    office = LandOffice.objects.get(code=spec.office_code) if spec.office_code else None
+    role_grant(user=user, role=spec.role, office=office)
+    if spec.role == Role.CANDIDATE:
+        Candidate.objects.filter(cycle=cycle, email=spec.email, user__isnull=True).update(user=user)
+    if spec.role in STAFF_ROLES and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, demo_totp_secret(spec.email))
+        RecoveryCodes.activate(user)
+    return user
+
+
+def demo_load() -> ExamCycle:
+    """Load every piece of demo data; running it again changes nothing."""
+    rng = random.Random(DEMO_SEED)
+    with transaction.atomic():
+        land_offices_load()
+        cycle = _load_cycle(rng)
+        for spec in DEMO_ACCOUNTS:
+            _load_account(spec, cycle)
+    return cycle

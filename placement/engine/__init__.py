@@ -1,0 +1,63 @@
+"""The placement engine: stable assignment of candidates to offices, in pure Python.
+
+It imports nothing from Django and needs no database. The public API::
+
+    from placement.engine import Instance, solve, blocking_pairs
+
+    instance = Instance(capacities=..., preferences=..., priorities=...)
+    result = solve(instance, proposing="candidates")   # or "offices"
+    blocking_pairs(instance, result.assignment)         # [] when stable
+
+See ``types`` for the rules of an instance, ``serial_dictatorship`` for exam-rank placement,
+``priorities`` for blended priorities, ``explain`` and ``compare`` for reporting.
+"""
+
+from placement.engine.checks import assignment_indices, blocking_pairs, is_stable
+from placement.engine.compare import AssignmentStats, Comparison, assignment_stats, compare
+from placement.engine.deferred_acceptance import solve
+from placement.engine.explain import (
+    BLOCKING_PAIR,
+    FULL_WITH_HIGHER_PRIORITY,
+    NOT_ACCEPTABLE,
+    ZERO_SEATS,
+    CandidateExplanation,
+    OfficeExplanation,
+    explain,
+)
+from placement.engine.priorities import BlendedPriorities, blended_priorities, exam_standings, lottery_number
+from placement.engine.serial_dictatorship import exam_positions, exam_rank_instance, serial_dictatorship
+from placement.engine.types import CANDIDATES, OFFICES, Instance, InvalidAssignment, InvalidInstance, Result
+
+ENGINE_VERSION = "1.0.0"
+
+__all__ = [
+    "BLOCKING_PAIR",
+    "CANDIDATES",
+    "ENGINE_VERSION",
+    "FULL_WITH_HIGHER_PRIORITY",
+    "NOT_ACCEPTABLE",
+    "OFFICES",
+    "ZERO_SEATS",
+    "AssignmentStats",
+    "BlendedPriorities",
+    "CandidateExplanation",
+    "Comparison",
+    "Instance",
+    "InvalidAssignment",
+    "InvalidInstance",
+    "OfficeExplanation",
+    "Result",
+    "assignment_indices",
+    "assignment_stats",
+    "blended_priorities",
+    "blocking_pairs",
+    "compare",
+    "exam_positions",
+    "exam_rank_instance",
+    "exam_standings",
+    "explain",
+    "is_stable",
+    "lottery_number",
+    "serial_dictatorship",
+    "solve",
+]
