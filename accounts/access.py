@@ -35,6 +35,7 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "account_reset_password_from_key": frozenset({PUBLIC}),
     "account_reset_password_from_key_done": frozenset({PUBLIC}),
     "mfa_authenticate": frozenset({PUBLIC}),  # The second step of a login, before the user is signed in.
+    # Present only when GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set.
     "google_login": frozenset({PUBLIC}),
     "google_callback": frozenset({PUBLIC}),
     "google_login_by_token": frozenset({PUBLIC}),
@@ -73,6 +74,10 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     # The back office: every admin URL, named or not, whatever models are registered.
     "admin:*": frozenset({SUPERUSER}),
 }
+
+
+# Entries for URLs that exist only when an optional integration is configured.
+OPTIONAL_KEYS = frozenset({"google_login", "google_callback", "google_login_by_token"})
 
 
 def audience_for_key(key: str, table=None) -> frozenset[str] | None:

@@ -1,3 +1,4 @@
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
@@ -100,6 +101,9 @@ def invitation_accept(request, token):
         except services.InvitationError as error:
             return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        # The person just typed their new password, so record it as a fresh password sign-in; otherwise allauth
+        # would ask a brand-new staff member to re-enter it before enrolling TOTP.
+        record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
         messages.success(request, _("Welcome to SurveyPlace, %(name)s.") % {"name": user.name})
         return redirect("dashboard")
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})

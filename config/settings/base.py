@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.google",
     "allauth.mfa",
     "accounts",
     "placement",
@@ -137,6 +136,8 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 if GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET:
+    # The provider (and so its URLs and its button) exists only when it can work.
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("allauth.mfa"), "allauth.socialaccount.providers.google")
     # Configuring the app in settings (not the database) means the button appears exactly when the variables are set.
     SOCIALACCOUNT_PROVIDERS["google"]["APPS"] = [
         {"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET, "key": ""}
