@@ -1,0 +1,58 @@
+"""The demo: idempotent data, and every demo account signs in and lands on its dashboard."""
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.roles import STAFF_ROLES
+from placement.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_secret
+from placement.models import Candidate, ExamCycle, LandOffice, Vacancy
+from tests.factories import current_totp_code
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    from accounts.models import RoleGrant, User
+
+    return [model.objects.count() for model in (LandOffice, ExamCycle, Candidate, Vacancy, User, RoleGrant)]
+
+
+def test_loading_the_demo_twice_changes_nothing():
+    """The second run of load_demo leaves every table as the first left it."""
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    first = _counts()
+    snapshot = list(Candidate.objects.order_by("pk").values_list("exam_number", "exam_rank", "exam_score", "email"))
+    call_command("load_demo", stdout=io.StringIO())
+    assert _counts() == first
+    assert list(Candidate.objects.order_by("pk").values_list("exam_number", "exam_rank", "exam_score", "email")) == snapshot
+    assert first[2] == 150 and first[3] == 40
+    for spec in DEMO_ACCOUNTS:
+        assert spec.email in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+
+
+@pytest.mark.parametrize("spec", DEMO_ACCOUNTS, ids=lambda spec: spec.role)
+def test_every_demo_account_signs_in_and_lands_on_its_dashboard(client, spec):
+    """Each demo account signs in (staff with their printed TOTP secret) and sees its role's next steps."""
+    call_command("load_demo", stdout=io.StringIO())
+    response = client.post(reverse("account_login"), {"login": spec.email, "password": DEMO_PASSWORD})
+    if spec.role in STAFF_ROLES:
+        assert response["Location"] == reverse("mfa_authenticate")
+        response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code(demo_totp_secret(spec.email))})
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    dashboard = client.get(reverse("dashboard"))
+    assert dashboard.status_code == 200
+    assert "下一步" in dashboard.content.decode()
+
+
+def test_the_demo_candidate_sees_their_exam_record(client):
+    """The demo candidate's dashboard shows their exam number and links to their record."""
+    call_command("load_demo", stdout=io.StringIO())
+    candidate = Candidate.objects.get(email="candidate@surveyplace.example")
+    client.post(reverse("account_login"), {"login": candidate.email, "password": DEMO_PASSWORD})
+    body = client.get(reverse("dashboard")).content.decode()
+    assert candidate.exam_number in body
+    assert reverse("placement:candidate_detail", kwargs={"pk": candidate.pk}) in body

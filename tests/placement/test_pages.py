@@ -1,0 +1,103 @@
+"""Placement pages: office browsing, candidate lists, and scoped records."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import Role
+from tests.factories import CandidateFactory, LandOfficeFactory, VacancyFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _query_count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_office_list_filters_by_county_and_shows_current_seats(client, cycle):
+    """Filtering by county narrows the list; each office shows its seats in the current cycle."""
+    taipei = LandOfficeFactory(county="臺北市", name="臺北市大安地政事務所")
+    LandOfficeFactory(county="高雄市", name="高雄市鹽埕地政事務所")
+    VacancyFactory(cycle=cycle, office=taipei, seats=3)
+    client.force_login(make_user(Role.CANDIDATE))
+    response = client.get(reverse("placement:office_list"), {"county": "臺北市"})
+    offices = list(response.context["offices"])
+    assert [office.name for office in offices] == ["臺北市大安地政事務所"]
+    assert offices[0].seats == 3
+    response = client.get(reverse("placement:office_list"), {"with_vacancies": "true"})
+    assert [office.name for office in response.context["offices"]] == ["臺北市大安地政事務所"]
+
+
+def test_office_list_keeps_a_constant_number_of_queries(client, cycle):
+    """The office list costs the same queries with 3 or 30 offices."""
+    client.force_login(make_user(Role.CANDIDATE))
+    for _n in range(3):
+        VacancyFactory(cycle=cycle)
+    few = _query_count(client, reverse("placement:office_list"))
+    for _n in range(27):
+        VacancyFactory(cycle=cycle)
+    assert _query_count(client, reverse("placement:office_list")) == few
+
+
+def test_candidate_list_keeps_a_constant_number_of_queries(client, cycle):
+    """The candidate list costs the same queries with 3 or 60 candidates, linked accounts or not."""
+    client.force_login(make_user(Role.EXAM_STAFF))
+    for _n in range(3):
+        CandidateFactory(cycle=cycle, user=make_user(Role.CANDIDATE))
+    url = reverse("placement:cycle_candidate_list", kwargs={"pk": cycle.pk})
+    few = _query_count(client, url)
+    for _n in range(57):
+        CandidateFactory(cycle=cycle, user=make_user(Role.CANDIDATE))
+    assert _query_count(client, url) == few
+
+
+def test_dashboard_keeps_a_constant_number_of_queries_for_exam_staff(client):
+    """The examination staff dashboard costs the same with one cycle or five."""
+    from tests.factories import ExamCycleFactory
+
+    client.force_login(make_user(Role.EXAM_STAFF))
+    ExamCycleFactory(is_current=True)
+    few = _query_count(client, reverse("dashboard"))
+    for _n in range(4):
+        CandidateFactory(cycle=ExamCycleFactory())
+    assert _query_count(client, reverse("dashboard")) == few
+
+
+def test_a_candidate_sees_their_own_record(client, cycle):
+    """A candidate opens their own exam record."""
+    user = make_user(Role.CANDIDATE)
+    mine = CandidateFactory(cycle=cycle, user=user)
+    client.force_login(user)
+    response = client.get(reverse("placement:candidate_detail", kwargs={"pk": mine.pk}))
+    assert response.status_code == 200
+    assert mine.exam_number in response.content.decode()
+
+
+def test_a_candidate_gets_404_for_another_candidates_record(client, cycle):
+    """Another candidate's record answers 404, the same as a record that does not exist."""
+    user = make_user(Role.CANDIDATE)
+    CandidateFactory(cycle=cycle, user=user)
+    other = CandidateFactory(cycle=cycle)
+    client.force_login(user)
+    assert client.get(reverse("placement:candidate_detail", kwargs={"pk": other.pk})).status_code == 404
+    assert client.get(reverse("placement:candidate_detail", kwargs={"pk": 987654})).status_code == 404
+
+
+def test_office_staff_cannot_open_candidate_records(client, cycle):
+    """Land office staff are refused candidate records before any placement is published."""
+    client.force_login(make_user(Role.OFFICE_STAFF))
+    record = CandidateFactory(cycle=cycle)
+    assert client.get(reverse("placement:candidate_detail", kwargs={"pk": record.pk})).status_code == 403
+
+
+def test_navigation_shows_only_pages_the_role_may_open(client, cycle):
+    """A candidate's navigation has no staff links; examination staff see invitations and candidates."""
+    client.force_login(make_user(Role.CANDIDATE))
+    body = client.get(reverse("dashboard")).content.decode()
+    assert reverse("accounts:invitation_list") not in body
+    client.force_login(make_user(Role.EXAM_STAFF))
+    body = client.get(reverse("dashboard")).content.decode()
+    assert reverse("accounts:invitation_list") in body
+    assert reverse("placement:cycle_candidate_list", kwargs={"pk": cycle.pk}) in body
