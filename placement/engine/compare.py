@@ -91,6 +91,7 @@ def compare(
     match_b = assignment_indices(instance, assignment_b)
     ranks_a = _achieved_ranks(instance, match_a)
     ranks_b = _achieved_ranks(instance, match_b)
+    # Index -1 (unplaced) picks the None appended at the end.
     office_ids = instance.office_ids + (None,)
     # Unplaced sorts after every real rank.
     unplaced = len(office_ids) + 1

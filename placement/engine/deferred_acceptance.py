@@ -26,6 +26,7 @@ def solve(instance: Instance, proposing: str = CANDIDATES) -> Result:
 
 def _to_assignment(instance: Instance, match: list[int]) -> dict[Hashable, Hashable | None]:
     """Return the id-keyed assignment for a list of office ints (-1 meaning unplaced)."""
+    # Index -1 (unplaced) picks the None appended at the end.
     office_ids = instance.office_ids + (None,)
     return dict(zip(instance.candidate_ids, [office_ids[o] for o in match], strict=True))
 

@@ -7,12 +7,18 @@ An instance is the college-admissions (hospital/resident) problem with capacitie
   ranking of offices, best first, as a list or tuple, and may be empty. An office the candidate did
   not rank is unacceptable to the candidate.
 * ``priorities`` maps an office to its strict ranking of candidates, best first, as a list or
-  tuple. A candidate missing
-  from that list is unacceptable to the office. An office of ``capacities`` that is missing from
-  ``priorities`` accepts nobody; a key of ``priorities`` that is not an office is an error.
+  tuple. A candidate missing from that list is unacceptable to the office. An office of
+  ``capacities`` that is missing from ``priorities`` accepts nobody; a key of ``priorities`` that
+  is not an office is an error. A list may name candidates who did not rank the office.
 
-Acceptability is mutual: a candidate can only be placed at an office that it ranked and that lists it.
-Ids are any hashable values except ``None``, which means "unplaced" in an assignment.
+Acceptability is mutual: a candidate can only be placed at, or form a blocking pair with, an office
+that it ranked and that lists it. Ids are any hashable values; an office id cannot be ``None``,
+which means "unplaced" in an assignment.
+
+Invalid input raises ``InvalidInstance`` (a ``ValueError``) whose message names the offending entry:
+an unknown office in a preference list, an unknown candidate in a priority list, a repeated entry,
+a negative or non-integer capacity, an unknown office among the keys of ``priorities``, or a ranking
+that is not a list or tuple.
 
 Internally the instance maps ids to integers once, so the algorithms work on lists of ints.
 """
@@ -38,7 +44,7 @@ class InvalidAssignment(ValueError):
 
 def _ranking_problem(owner: str, owner_id: Hashable, ranking: Any, index: Mapping, kind: str) -> str | None:
     """Return what is wrong with one ranking (its type, or its first bad entry), or None."""
-    if type(ranking) is not list and type(ranking) is not tuple:
+    if not isinstance(ranking, (list, tuple)):
         return f"the ranking of {owner} {owner_id!r} must be a list or tuple, not {type(ranking).__name__}"
     seen = set()
     for entry in ranking:
@@ -64,7 +70,7 @@ def _to_ints(owner: str, rankings: Mapping[Hashable, Any], index: Mapping, kind:
     # only when something is wrong does the slow path walk the rankings to name the culprit.
     try:
         ints = [
-            [index[entry] for entry in ranking] if type(ranking) is list or type(ranking) is tuple else None
+            [index[entry] for entry in ranking] if isinstance(ranking, (list, tuple)) else None
             for ranking in rankings.values()
         ]
     except (KeyError, TypeError):
@@ -213,7 +219,7 @@ class Result:
     proposing: str = CANDIDATES
     method: str = "deferred_acceptance"
 
-    def placed(self) -> dict[Hashable, list[Hashable]]:
+    def by_office(self) -> dict[Hashable, list[Hashable]]:
         """Return each office that received someone with its candidates, in assignment order."""
         by_office: dict[Hashable, list[Hashable]] = {}
         for candidate, office in self.assignment.items():

@@ -61,9 +61,7 @@ def naive_blocking_pairs(capacities, preferences, priorities, assignment):
 def all_assignments(capacities, preferences, priorities):
     """Yield every assignment that respects capacities and mutual acceptability."""
     candidates = list(preferences)
-    options = [
-        [None] + [o for o in preferences[c] if c in priorities.get(o, [])] for c in candidates
-    ]
+    options = [[None] + [o for o in preferences[c] if c in priorities.get(o, [])] for c in candidates]
     for choice in itertools.product(*options):
         counts = Counter(o for o in choice if o is not None)
         if all(count <= capacities[o] for o, count in counts.items()):

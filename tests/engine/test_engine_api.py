@@ -33,7 +33,9 @@ def small():
 
 def test_engine_does_not_import_django():
     """Importing placement.engine loads no Django module."""
-    code = "import sys, placement.engine; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    code = (
+        "import sys, placement.engine; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
@@ -83,8 +85,8 @@ def test_unknown_proposing_side_raises():
 
 
 def test_result_groups_by_office():
-    """Result.placed lists each office's candidates."""
-    assert solve(small()).placed() == {"south": ["ann"], "north": ["bob"]}
+    """Result.by_office lists each office's candidates."""
+    assert solve(small()).by_office() == {"south": ["ann"], "north": ["bob"]}
 
 
 def test_instance_gives_validated_input_back():
@@ -196,7 +198,9 @@ def test_integer_and_mixed_ids(proposing):
 
 def test_unacceptable_in_one_direction_only():
     """A candidate listed by an office it did not rank is never placed there."""
-    instance = Instance(capacities={"o": 1, "p": 1}, preferences={"a": ["p"]}, priorities={"o": ["a"], "p": []})
+    instance = Instance(
+        capacities={"o": 1, "p": 1}, preferences={"a": ["p"]}, priorities={"o": ["a"], "p": []}
+    )
     assert solve(instance).assignment == {"a": None}
     assert solve(instance, "offices").assignment == {"a": None}
 
@@ -291,7 +295,9 @@ def test_invalid_assignment_raises(assignment, named):
 def test_assignment_to_office_not_listing_candidate_raises():
     """Giving a candidate an office that does not list it raises."""
     instance = Instance({"o": 1}, {"a": ["o"]}, {"o": []})
-    with pytest.raises(InvalidAssignment, match="candidate 'a' is assigned office 'o', which does not accept it"):
+    with pytest.raises(
+        InvalidAssignment, match="candidate 'a' is assigned office 'o', which does not accept it"
+    ):
         blocking_pairs(instance, {"a": "o"})
 
 

@@ -44,7 +44,7 @@ def solve_with_matching(capacities, preferences, priorities, optimal):
     return assignment
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(raw=raw_instances(max_candidates=9, max_offices=6, max_seats=3))
 def test_same_as_matching_resident_optimal(raw):
     """Candidates proposing gives the resident-optimal assignment of ``matching``."""
@@ -53,7 +53,7 @@ def test_same_as_matching_resident_optimal(raw):
     assert ours == solve_with_matching(capacities, preferences, priorities, "resident")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(raw=raw_instances(max_candidates=9, max_offices=6, max_seats=3))
 def test_same_as_matching_hospital_optimal(raw):
     """Offices proposing gives the hospital-optimal assignment of ``matching``."""

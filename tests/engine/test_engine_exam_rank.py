@@ -16,15 +16,16 @@ def exam_cases(draw):
     return capacities, preferences, list(exam_order)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(case=exam_cases())
 def test_deferred_acceptance_on_exam_order_is_serial_dictatorship(case):
     """With every office ranking by exam order, candidate-proposing DA equals best-rank-picks-first."""
     capacities, preferences, exam_order = case
     instance = exam_rank_instance(capacities, preferences, exam_order)
-    assert solve(instance, "candidates").assignment == serial_dictatorship(
-        capacities, preferences, exam_order
-    ).assignment
+    assert (
+        solve(instance, "candidates").assignment
+        == serial_dictatorship(capacities, preferences, exam_order).assignment
+    )
 
 
 @settings(max_examples=200, deadline=None)

@@ -60,17 +60,23 @@ def test_only_applicants_are_listed():
 
 def test_suitability_is_min_max_within_the_office():
     """Suitability is rescaled to [0, 1] among the office's applicants; equal scores all count as 1."""
-    blended = blended_priorities(["o"], {"a": ["o"], "b": ["o"]}, {"a": 1, "b": 1}, {"o": {"a": 50, "b": 70}}, seed=1)
+    blended = blended_priorities(
+        ["o"], {"a": ["o"], "b": ["o"]}, {"a": 1, "b": 1}, {"o": {"a": 50, "b": 70}}, seed=1
+    )
     # Tied exam ranks: both have standing 1, so suitability 0 vs 1 decides.
     assert blended.scores["o"] == {"a": 0.7, "b": 1.0}
     assert blended.priorities["o"] == ["b", "a"]
-    flat = blended_priorities(["o"], {"a": ["o"], "b": ["o"]}, {"a": 1, "b": 2}, {"o": {"a": 5, "b": 5}}, seed=1)
+    flat = blended_priorities(
+        ["o"], {"a": ["o"], "b": ["o"]}, {"a": 1, "b": 2}, {"o": {"a": 5, "b": 5}}, seed=1
+    )
     assert flat.scores["o"] == {"a": 1.0, "b": 0.3}
 
 
 def test_missing_score_counts_as_lowest_and_is_reported():
     """An applicant without a score at a scoring office gets suitability 0 and is listed as unscored."""
-    blended = blended_priorities(OFFICES, PREFERENCES, EXAM, {"taipei": {"b": 5, "c": 9}}, exam_weight=0.5, seed=1)
+    blended = blended_priorities(
+        OFFICES, PREFERENCES, EXAM, {"taipei": {"b": 5, "c": 9}}, exam_weight=0.5, seed=1
+    )
     assert blended.unscored == {"taipei": ("a",)}
     # a: 0.5*1 + 0 = 0.5, b: 0.25 + 0 = 0.25, c: 0 + 0.5 = 0.5; a beats c on exam rank.
     assert blended.priorities["taipei"] == ["a", "c", "b"]
@@ -85,7 +91,9 @@ def test_ties_go_to_exam_rank_then_lottery():
     assert first.priorities == again.priorities
     assert first.seed == 7
     assert first.priorities["o"] == sorted(preferences, key=lambda c: lottery_number(7, c))
-    orders = {tuple(blended_priorities(["o"], preferences, tied, {}, seed=s).priorities["o"]) for s in range(5)}
+    orders = {
+        tuple(blended_priorities(["o"], preferences, tied, {}, seed=s).priorities["o"]) for s in range(5)
+    }
     assert len(orders) > 1
     # Exam rank comes before the lottery.
     ranked = blended_priorities(["o"], preferences, {**tied, "h": 0}, {}, exam_weight=0.0, seed=7)
@@ -132,8 +140,12 @@ def test_blended_priorities_do_not_depend_on_input_order(n, ranks, scores, weigh
         return dict(items)
 
     second = blended_priorities(
-        offices[::-1], shuffled(preferences), shuffled(exam), {"o": shuffled(suitability["o"])},
-        exam_weight=weight, seed=3,
+        offices[::-1],
+        shuffled(preferences),
+        shuffled(exam),
+        {"o": shuffled(suitability["o"])},
+        exam_weight=weight,
+        seed=3,
     )
     assert first.priorities == second.priorities
     for office in offices:
@@ -151,7 +163,10 @@ def test_blended_priorities_do_not_depend_on_input_order(n, ranks, scores, weigh
         ({"exam_ranks": {"a": 1, "b": 2}}, "candidate 'c' has no exam rank"),
         ({"exam_ranks": {**EXAM, "zed": 4}}, "unknown candidate 'zed'"),
         ({"exam_ranks": ["a", "b", "c", "a"]}, "candidate 'a' more than once"),
-        ({"preferences": {"a": ["mars"]}, "exam_ranks": {"a": 1}}, "candidate 'a' ranks unknown office 'mars'"),
+        (
+            {"preferences": {"a": ["mars"]}, "exam_ranks": {"a": 1}},
+            "candidate 'a' ranks unknown office 'mars'",
+        ),
         ({"seed": "abc"}, "seed"),
     ],
 )

@@ -19,7 +19,7 @@ BOTH = ["candidates", "offices"]
 
 
 @pytest.mark.parametrize("proposing", BOTH)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(raw=raw_instances(max_candidates=7, max_offices=5))
 def test_result_is_stable_and_feasible(proposing, raw):
     """The result is stable and respects capacities and mutual acceptability."""
@@ -37,7 +37,7 @@ def test_result_is_stable_and_feasible(proposing, raw):
     assert blocking_pairs(instance, assignment) == []
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(raw=raw_instances(max_candidates=5, max_offices=4))
 def test_candidates_proposing_is_candidate_optimal(raw):
     """When candidates propose, no stable assignment gives any candidate a better office."""
@@ -50,7 +50,7 @@ def test_candidates_proposing_is_candidate_optimal(raw):
             assert rank_of(ranking, assignment[candidate]) <= rank_of(ranking, other[candidate])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(raw=raw_instances(max_candidates=5, max_offices=4))
 def test_offices_proposing_is_office_optimal(raw):
     """When offices propose, no stable assignment gives any office better candidates.
@@ -82,7 +82,7 @@ def shuffled(mapping, rng):
 
 
 @pytest.mark.parametrize("proposing", BOTH)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(raw=raw_instances(max_candidates=8, max_offices=5), seed=st.integers(0, 2**32))
 def test_result_does_not_depend_on_input_order(proposing, raw, seed):
     """Reordering the entries of the input dicts does not change the assignment or blocking pairs."""
@@ -100,7 +100,7 @@ def test_result_does_not_depend_on_input_order(proposing, raw, seed):
     assert set(blocking_pairs(second, shuffled(hand_made, rng))) == expected
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(raw=raw_instances(max_candidates=4, max_offices=3))
 def test_no_candidate_gains_by_misreporting(raw):
     """No candidate gets a better office (by its true list) by submitting any other list."""
@@ -113,11 +113,13 @@ def test_no_candidate_gains_by_misreporting(raw):
             lied[candidate] = list(lie)
             got = solve(Instance(capacities, lied, priorities)).assignment[candidate]
             # An office missing from the true list is worse than staying unplaced.
-            achieved = rank_of(true_ranking, got) if got is None or got in true_ranking else len(true_ranking) + 1
+            achieved = (
+                rank_of(true_ranking, got) if got is None or got in true_ranking else len(true_ranking) + 1
+            )
             assert achieved >= honest, (candidate, lie)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(raw=raw_instances(max_candidates=6, max_offices=4), data=st.data())
 def test_blocking_pairs_matches_definition_on_any_assignment(raw, data):
     """blocking_pairs finds exactly the pairs the definition names, for any valid assignment."""
