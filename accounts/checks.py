@@ -18,5 +18,7 @@ def stale_entries(urlconf=None, table=None) -> list[str]:
     namespaces = {key.partition(":")[0] for key in keys if ":" in key}
     return sorted(
         key for key in table
-        if key not in keys and key not in access.OPTIONAL_KEYS and not (key.endswith(":*") and key.removesuffix(":*") in namespaces)
+        if key not in keys
+        and key not in access.OPTIONAL_KEYS
+        and not (key.endswith(":*") and key.removesuffix(":*") in namespaces)
     )

@@ -64,7 +64,8 @@ def _synthetic_name(rng: random.Random) -> str:
 
 def _load_cycle(rng: random.Random) -> ExamCycle:
     cycle, _created = ExamCycle.objects.get_or_create(
-        name=DEMO_CYCLE_NAME, defaults={"year": 115, "is_current": not ExamCycle.objects.filter(is_current=True).exists()}
+        name=DEMO_CYCLE_NAME,
+        defaults={"year": 115, "is_current": not ExamCycle.objects.filter(is_current=True).exists()},
     )
     offices = list(LandOffice.objects.order_by("sort_order"))
     if not cycle.candidates.exists():

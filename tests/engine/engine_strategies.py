@@ -17,8 +17,10 @@ def raw_instances(draw, max_candidates: int = 5, max_offices: int = 4, max_seats
     """Draw (capacities, preferences, priorities) of a small instance.
 
     Ids are ints or strings; lists may be empty; acceptability need not be mutual; some offices
-    may have no entry in the priorities at all.
+    may have no entry in the priorities at all. About half of the instances are dense (complete
+    lists, one seat per office), where conflicting rankings often allow several stable assignments.
     """
+    dense = draw(st.booleans())
     n = draw(st.integers(0, max_candidates))
     m = draw(st.integers(0, max_offices))
     if draw(st.booleans()):
@@ -27,17 +29,19 @@ def raw_instances(draw, max_candidates: int = 5, max_offices: int = 4, max_seats
     else:
         candidates = list(range(n))
         offices = [f"o{i}" for i in range(m)]
-    capacities = {o: draw(st.integers(0, max_seats)) for o in offices}
+    capacities = {o: 1 if dense else draw(st.integers(0, max_seats)) for o in offices}
     preferences = {}
     for c in candidates:
         order = draw(st.permutations(offices))
-        preferences[c] = list(order[: draw(st.integers(0, m))])
+        length = m if dense and draw(st.integers(0, 4)) else draw(st.integers(0, m))
+        preferences[c] = list(order[:length])
     priorities = {}
     for o in offices:
-        if draw(st.integers(0, 5)) == 0:
+        if not dense and draw(st.integers(0, 5)) == 0:
             continue
         order = draw(st.permutations(candidates))
-        priorities[o] = list(order[: draw(st.integers(0, n))])
+        length = n if dense and draw(st.integers(0, 4)) else draw(st.integers(0, n))
+        priorities[o] = list(order[:length])
     return capacities, preferences, priorities
 
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
             f"Demo data ready: {LandOffice.objects.count()} land offices; cycle {cycle.name} with "
             f"{cycle.candidates.count()} candidates and {cycle.vacancies.count()} offices with vacancies."
         ))
-        self.stdout.write("\nDemo accounts (password for all: %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})\n")
         for spec in DEMO_ACCOUNTS:
             line = f"  {Role(spec.role).label:<22} {spec.email:<34}"
             if spec.role in STAFF_ROLES:
