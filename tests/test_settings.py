@@ -18,10 +18,15 @@ PRODUCTION_ENV = {
 }
 
 
+# Variables of the test run that a production process would not have.
+TEST_ONLY_VARIABLES = ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def _manage(*args, env):
+    inherited = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_VARIABLES}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120,
-        env={key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")} | env,
+        env=inherited | env,
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from engine_strategies import (
     all_rankings,
     all_stable_assignments,
+    conflicting_instances,
     naive_blocking_pairs,
     rank_of,
     raw_instances,
@@ -37,8 +38,14 @@ def test_result_is_stable_and_feasible(proposing, raw):
     assert blocking_pairs(instance, assignment) == []
 
 
+# Balanced instances with random complete lists often have several stable assignments (about one
+# in five), which is where optimality and strategy-proofness can fail, so they are drawn most.
+SMALL = st.one_of(conflicting_instances(5, 4), conflicting_instances(5, 4), raw_instances(5, 4))
+TINY = st.one_of(conflicting_instances(4, 3), conflicting_instances(4, 3), raw_instances(4, 3))
+
+
 @settings(max_examples=400, deadline=None)
-@given(raw=raw_instances(max_candidates=5, max_offices=4))
+@given(raw=SMALL)
 def test_candidates_proposing_is_candidate_optimal(raw):
     """When candidates propose, no stable assignment gives any candidate a better office."""
     capacities, preferences, priorities = raw
@@ -51,7 +58,7 @@ def test_candidates_proposing_is_candidate_optimal(raw):
 
 
 @settings(max_examples=400, deadline=None)
-@given(raw=raw_instances(max_candidates=5, max_offices=4))
+@given(raw=SMALL)
 def test_offices_proposing_is_office_optimal(raw):
     """When offices propose, no stable assignment gives any office better candidates.
 
@@ -101,7 +108,7 @@ def test_result_does_not_depend_on_input_order(proposing, raw, seed):
 
 
 @settings(max_examples=250, deadline=None)
-@given(raw=raw_instances(max_candidates=4, max_offices=3))
+@given(raw=TINY)
 def test_no_candidate_gains_by_misreporting(raw):
     """No candidate gets a better office (by its true list) by submitting any other list."""
     capacities, preferences, priorities = raw
