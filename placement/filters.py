@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import LandOffice
@@ -9,7 +10,7 @@ class LandOfficeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or district"), method="filter_text")
     with_vacancies = django_filters.BooleanFilter(
         label=_("Only offices with vacancies"), method="filter_with_vacancies",
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=forms.CheckboxInput(),
     )
 
     class Meta:

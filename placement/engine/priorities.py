@@ -10,13 +10,13 @@ normalised to [0, 1]:
 * Exam standing comes from the exam rank (1 = best, equal ranks are ties) over all candidates of
   the cycle: ``(worst - rank) / (worst - best)``, so the best rank is 1 and the worst is 0. When all
   ranks are equal every standing is 1.
-* Suitability is min-max normalised within the office, over the candidates who ranked the office
-  and have a score: the best score is 1 and the lowest is 0; when all scores are equal every one is
-  1. A candidate without a score at an office that has scores gets 0 and is reported in
-  ``unscored``.
+* Suitability is min-max normalised within the office, over the candidates the office lists (those
+  who ranked it and pass ``acceptable``) that have a score: the best score is 1 and the lowest is 0;
+  when all scores are equal every one is 1. A listed candidate without a score at an office that
+  has scores gets 0 and is reported in ``unscored``.
 
-Offices without finalised focus-group scores (missing from ``suitability`` or mapped to ``None``)
-fall back to exam order: their score is the exam standing alone.
+Offices without finalised focus-group scores (missing from ``suitability``, or mapped to ``None``
+or to no scores at all) fall back to exam order: their score is the exam standing alone.
 
 Scores are rounded to 12 decimal places before comparison, so that floating-point noise cannot
 decide an order. Ties are broken by exam rank (better first), then by a lottery: each candidate
@@ -119,7 +119,7 @@ def blended_priorities(
 
     ``offices`` are the office ids (usually the keys of the capacities). ``suitability`` maps an
     office to its finalised focus-group scores (candidate -> number, higher is better); offices
-    missing from it or mapped to ``None`` fall back to exam order. Only candidates who ranked an
+    missing from it, or mapped to ``None`` or an empty mapping, fall back to exam order. Only candidates who ranked an
     office appear in its list, and of those only the ones for which ``acceptable(office,
     candidate)`` is true when it is given. A ``seed`` of ``None`` draws a fresh one, which is
     returned in the result.
@@ -135,8 +135,10 @@ def blended_priorities(
     office_list = list(offices)
     applicants: dict[Hashable, dict[Hashable, None]] = {office: {} for office in office_list}
     for candidate, ranking in preferences.items():
-        if isinstance(ranking, (str, bytes)):
-            raise InvalidInstance(f"the ranking of candidate {candidate!r} must be a list or tuple")
+        if not isinstance(ranking, (list, tuple)):
+            raise InvalidInstance(
+                f"the ranking of candidate {candidate!r} must be a list or tuple, not {type(ranking).__name__}"
+            )
         for office in ranking:
             try:
                 pool = applicants.get(office)
@@ -168,7 +170,7 @@ def blended_priorities(
     for office in office_list:
         pool = [c for c in applicants[office] if acceptable is None or acceptable(office, c)]
         scores = suitability.get(office)
-        if scores is None:
+        if not scores:
             fallback.append(office)
             blended = {c: round(standings[c], SCORE_DECIMALS) for c in pool}
         else:

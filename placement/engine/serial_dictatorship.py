@@ -50,7 +50,7 @@ def exam_rank_instance(
     # Walking the exam order appends candidates to each office's list already sorted by rank.
     for candidate in exam_order:
         ranking = preferences[candidate]
-        if isinstance(ranking, (str, bytes)):
+        if not isinstance(ranking, (list, tuple)):
             # Instance below rejects it with a message naming the candidate.
             continue
         for office in ranking:

@@ -48,6 +48,8 @@ def test_office_without_scores_falls_back_to_exam_order():
     assert blended.fallback_offices == ("hsinchu",)
     explicit_none = blended_priorities(OFFICES, PREFERENCES, EXAM, {**SCORES, "hsinchu": None}, seed=1)
     assert explicit_none.fallback_offices == ("hsinchu",)
+    empty = blended_priorities(OFFICES, PREFERENCES, EXAM, {**SCORES, "hsinchu": {}}, seed=1)
+    assert empty.fallback_offices == ("hsinchu",)
 
 
 def test_only_applicants_are_listed():

@@ -39,16 +39,22 @@ def test_result_is_stable_and_feasible(proposing, raw):
 
 
 # Balanced instances with random complete lists often have several stable assignments (about one
-# in five), which is where optimality and strategy-proofness can fail, so they are drawn most.
-SMALL = st.one_of(conflicting_instances(5, 4), conflicting_instances(5, 4), raw_instances(5, 4))
-TINY = st.one_of(conflicting_instances(4, 3), conflicting_instances(4, 3), raw_instances(4, 3))
+# in six), which is where optimality and strategy-proofness can fail; the general instances add
+# zero seats, missing priority lists and one-sided acceptability.
+SMALL = pytest.mark.parametrize(
+    "strategy", [conflicting_instances(5, 4), raw_instances(5, 4)], ids=["conflicting", "general"]
+)
+TINY = pytest.mark.parametrize(
+    "strategy", [conflicting_instances(4, 3), raw_instances(4, 3)], ids=["conflicting", "general"]
+)
 
 
-@settings(max_examples=400, deadline=None)
-@given(raw=SMALL)
-def test_candidates_proposing_is_candidate_optimal(raw):
+@SMALL
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_candidates_proposing_is_candidate_optimal(strategy, data):
     """When candidates propose, no stable assignment gives any candidate a better office."""
-    capacities, preferences, priorities = raw
+    capacities, preferences, priorities = data.draw(strategy)
     assignment = solve(Instance(capacities, preferences, priorities), "candidates").assignment
     stable = all_stable_assignments(capacities, preferences, priorities)
     assert assignment in stable
@@ -57,16 +63,17 @@ def test_candidates_proposing_is_candidate_optimal(raw):
             assert rank_of(ranking, assignment[candidate]) <= rank_of(ranking, other[candidate])
 
 
-@settings(max_examples=400, deadline=None)
-@given(raw=SMALL)
-def test_offices_proposing_is_office_optimal(raw):
+@SMALL
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_offices_proposing_is_office_optimal(strategy, data):
     """When offices propose, no stable assignment gives any office better candidates.
 
     Every office fills the same number of seats in all stable assignments (the rural hospitals
     theorem), so its k-th best admitted candidate is compared for every k; and every candidate
     gets its worst stable office.
     """
-    capacities, preferences, priorities = raw
+    capacities, preferences, priorities = data.draw(strategy)
     assignment = solve(Instance(capacities, preferences, priorities), "offices").assignment
     stable = all_stable_assignments(capacities, preferences, priorities)
     assert assignment in stable
@@ -107,11 +114,12 @@ def test_result_does_not_depend_on_input_order(proposing, raw, seed):
     assert set(blocking_pairs(second, shuffled(hand_made, rng))) == expected
 
 
-@settings(max_examples=250, deadline=None)
-@given(raw=TINY)
-def test_no_candidate_gains_by_misreporting(raw):
+@TINY
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_no_candidate_gains_by_misreporting(strategy, data):
     """No candidate gets a better office (by its true list) by submitting any other list."""
-    capacities, preferences, priorities = raw
+    capacities, preferences, priorities = data.draw(strategy)
     truth = solve(Instance(capacities, preferences, priorities)).assignment
     for candidate, true_ranking in preferences.items():
         honest = rank_of(true_ranking, truth[candidate])
