@@ -47,8 +47,11 @@ def _office_ints(instance: Instance, assignment: Mapping[Hashable, Hashable | No
 def _validated(
     instance: Instance, assignment: Mapping[Hashable, Hashable | None]
 ) -> tuple[list[int], list[int], list[int], list[int]]:
-    """Return the office ints, each candidate's list position of its office (the list length when
-    unplaced), and per office the number of holders and the worst holder's position (-1 if none).
+    """Return the validated assignment as ints, with what the stability check needs.
+
+    The four lists are: each candidate's office int (-1 when unplaced); the position of that
+    office in the candidate's list (the list length when unplaced); and per office, the number of
+    holders and the worst holder's priority position (-1 when it holds nobody).
     """
     match = _office_ints(instance, assignment)
     pref = instance._pref

@@ -119,10 +119,10 @@ def blended_priorities(
 
     ``offices`` are the office ids (usually the keys of the capacities). ``suitability`` maps an
     office to its finalised focus-group scores (candidate -> number, higher is better); offices
-    missing from it, or mapped to ``None`` or an empty mapping, fall back to exam order. Only candidates who ranked an
-    office appear in its list, and of those only the ones for which ``acceptable(office,
-    candidate)`` is true when it is given. A ``seed`` of ``None`` draws a fresh one, which is
-    returned in the result.
+    missing from it, or mapped to ``None`` or an empty mapping, fall back to exam order. Only
+    candidates who ranked an office appear in its list, and of those only the ones for which
+    ``acceptable(office, candidate)`` is true when it is given. A ``seed`` of ``None`` draws a
+    fresh one, which is returned in the result.
     """
     if not _is_number(exam_weight) or not 0 <= exam_weight <= 1:
         raise InvalidInstance(f"the exam weight must be a number between 0 and 1, not {exam_weight!r}")
@@ -137,7 +137,8 @@ def blended_priorities(
     for candidate, ranking in preferences.items():
         if not isinstance(ranking, (list, tuple)):
             raise InvalidInstance(
-                f"the ranking of candidate {candidate!r} must be a list or tuple, not {type(ranking).__name__}"
+                f"the ranking of candidate {candidate!r} must be a list or tuple, "
+                f"not {type(ranking).__name__}"
             )
         for office in ranking:
             try:
