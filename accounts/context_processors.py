@@ -8,10 +8,20 @@ from . import access
 NAVIGATION = [
     ("dashboard", _("Dashboard")),
     ("placement:office_list", _("Land offices")),
+    ("media_pipeline:my_videos", _("My videos")),
+    ("media_pipeline:our_videos", _("Our videos")),
     ("accounts:invitation_list", _("Invitations")),
+    ("placement:preference_edit", _("Preferences")),
+    ("placement:cycle_detail", _("Exam cycle")),
     ("placement:cycle_candidate_list", _("Candidates")),
+    ("placement:run_list", _("Placement runs")),
+    ("placement:cycle_results", _("Results")),
     ("admin:index", _("Back office")),
 ]
+# Pages of one exam cycle: the navigation links to the current cycle's.
+CYCLE_PAGES = frozenset({
+    "placement:cycle_detail", "placement:cycle_candidate_list", "placement:run_list", "placement:cycle_results",
+})
 
 
 def navigation(request):
@@ -22,11 +32,14 @@ def navigation(request):
 
     items = []
     current_path = request.path
+    cycles = []  # The current cycle, looked up once and only for users who see a cycle page.
     for key, label in NAVIGATION:
         if not access.user_may_reach(user, access.audience_for_key(key) or frozenset()):
             continue
-        if key == "placement:cycle_candidate_list":
-            cycle = current_cycle()
+        if key in CYCLE_PAGES:
+            if not cycles:
+                cycles.append(current_cycle())
+            cycle = cycles[0]
             if cycle is None:
                 continue
             url = reverse(key, kwargs={"pk": cycle.pk})

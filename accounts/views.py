@@ -22,7 +22,7 @@ def home(request):
 
 
 def dashboard(request):
-    """Show each of the user's roles with what to do next."""
+    """Show each of the user's roles with the current phase of the cycle and what to do next."""
     user = request.user
     roles = user.roles
     context = {"roles": roles, "Role": Role}
@@ -30,6 +30,7 @@ def dashboard(request):
         context["candidacies"] = placement_selectors.candidacies_for_user(user)
     if roles & OFFICE_ROLES:
         context["office_memberships"] = placement_selectors.office_memberships_for_user(user)
+        context["current_cycle"], context["current_phase"] = placement_selectors.current_cycle_with_phase()
     if Role.EXAM_STAFF in roles:
         context["cycle_summaries"] = placement_selectors.cycle_summaries()
         context["pending_invitations"] = Invitation.objects.pending().count()

@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("invitations/", include("accounts.urls")),
     path("", include("placement.urls")),
+    path("videos/", include("media_pipeline.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -34,3 +34,18 @@ def candidate_get_for_user(user, pk: int) -> Candidate:
 
 def office_get_for_user(user, code: str) -> LandOffice:
     return get_object_or_404(offices_for_user(user), code=code)
+
+
+def runs_for_user(user):
+    from .models import PlacementRun
+
+    return PlacementRun.objects.all() if Role.EXAM_STAFF in user.roles else PlacementRun.objects.none()
+
+
+def run_get_for_user(user, pk: int):
+    return get_object_or_404(runs_for_user(user).select_related("cycle", "created_by"), pk=pk)
+
+
+def own_office_get_for_user(user, code: str) -> LandOffice:
+    """Return an office the user works at; any other office answers 404."""
+    return get_object_or_404(LandOffice.objects.filter(pk__in=user.office_ids), code=code)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Candidate, ExamCycle, LandOffice, Vacancy
+from .models import Candidate, ExamCycle, LandOffice, SuitabilityScore, Vacancy
 
 
 @admin.register(LandOffice)
@@ -28,3 +28,14 @@ class VacancyAdmin(admin.ModelAdmin):
     list_display = ["office", "cycle", "seats"]
     list_filter = ["cycle"]
     autocomplete_fields = ["office"]
+
+
+# Runs, assignments and publications are not in the back office: they change only through the placement
+# services, and never once published (the database refuses it).
+
+
+@admin.register(SuitabilityScore)
+class SuitabilityScoreAdmin(admin.ModelAdmin):
+    list_display = ["office", "candidate", "score", "source"]
+    list_filter = ["source"]
+    raw_id_fields = ["candidate", "office"]

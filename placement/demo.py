@@ -6,6 +6,7 @@ import base64
 import hashlib
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -14,12 +15,14 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
+from accounts import clock
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from accounts.services import role_grant
 
-from .models import Candidate, ExamCycle, LandOffice, Vacancy
-from .services import land_offices_load
+from .geo import haversine_km
+from .models import Candidate, ExamCycle, LandOffice, PreferenceList, Vacancy
+from .services import exam_cycle_set_deadlines, land_offices_load, preference_list_save
 
 DEMO_CYCLE_NAME = "115年公務人員高等考試三級考試 測量製圖"
 DEMO_PASSWORD = "SurveyPlace-demo-2026"
@@ -115,6 +118,32 @@ def _load_account(spec: DemoAccount, cycle: ExamCycle) -> User:
     return user
 
 
+def _load_timeline(cycle: ExamCycle) -> None:
+    """Put a cycle without deadlines in its preference phase, with two weeks left to rank offices."""
+    if any(deadline for _phase, deadline in cycle.deadlines()):
+        return
+    now = clock.now()
+    exam_cycle_set_deadlines(cycle=cycle, deadlines={
+        "office_profiles_until": now - timedelta(days=30), "submissions_until": now - timedelta(days=20),
+        "focus_groups_until": now - timedelta(days=10), "preferences_until": now + timedelta(days=14),
+    })
+
+
+def _load_preferences(rng: random.Random, cycle: ExamCycle) -> None:
+    """Give every synthetic candidate a list of 3 to 8 offices, mostly near home; the demo account starts empty."""
+    if PreferenceList.objects.filter(candidate__cycle=cycle).exists():
+        return
+    offices = [vacancy.office for vacancy in cycle.vacancies.filter(seats__gt=0).select_related("office")]
+    for candidate in cycle.candidates.exclude(exam_rank=DEMO_CANDIDATE_RANK).order_by("exam_rank"):
+        def distance(office, home=candidate):
+            # Noise keeps neighbours from ranking in exactly the same order.
+            return haversine_km(float(home.residence_latitude), float(home.residence_longitude),
+                                float(office.latitude), float(office.longitude)) * rng.uniform(0.6, 1.6)
+
+        ranked = sorted(offices, key=distance)[: rng.randint(3, 8)]
+        preference_list_save(candidate=candidate, office_ids=[office.pk for office in ranked])
+
+
 def demo_load() -> ExamCycle:
     """Load every piece of demo data; running it again changes nothing."""
     rng = random.Random(DEMO_SEED)
@@ -123,4 +152,6 @@ def demo_load() -> ExamCycle:
         cycle = _load_cycle(rng)
         for spec in DEMO_ACCOUNTS:
             _load_account(spec, cycle)
+        _load_timeline(cycle)
+        _load_preferences(random.Random(DEMO_SEED + 1), cycle)
     return cycle

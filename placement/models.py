@@ -32,6 +32,27 @@ class LandOffice(models.Model):
         return self.name_en if language_code.startswith("en") else self.name
 
 
+class Phase(models.TextChoices):
+    """The phases of a cycle, in order; each ends at its deadline (placement ends when a run is published)."""
+
+    OFFICE_PROFILES = "office_profiles", _("Office profiles")
+    CANDIDATE_SUBMISSIONS = "candidate_submissions", _("Candidate submissions")
+    FOCUS_GROUPS = "focus_groups", _("Focus groups")
+    PREFERENCES = "preferences", _("Preferences")
+    PLACEMENT = "placement", _("Placement")
+    PUBLISHED = "published", _("Published")
+
+
+PHASE_ORDER = list(Phase)
+# The phases that end at a deadline stored on the cycle, with the name of that field.
+PHASE_DEADLINE_FIELDS = [
+    (Phase.OFFICE_PROFILES, "office_profiles_until"),
+    (Phase.CANDIDATE_SUBMISSIONS, "submissions_until"),
+    (Phase.FOCUS_GROUPS, "focus_groups_until"),
+    (Phase.PREFERENCES, "preferences_until"),
+]
+
+
 class ExamCycle(models.Model):
     """One year's examination in the surveying series, whose passers are placed together."""
 
@@ -39,6 +60,11 @@ class ExamCycle(models.Model):
     year = models.PositiveSmallIntegerField(_("year (ROC calendar)"))
     is_current = models.BooleanField(_("current cycle"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # An empty deadline leaves its phase open until the examination staff set one.
+    office_profiles_until = models.DateTimeField(_("office profiles until"), null=True, blank=True)
+    submissions_until = models.DateTimeField(_("candidate submissions until"), null=True, blank=True)
+    focus_groups_until = models.DateTimeField(_("focus groups until"), null=True, blank=True)
+    preferences_until = models.DateTimeField(_("preferences until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("exam cycle")
@@ -52,6 +78,25 @@ class ExamCycle(models.Model):
 
     def __str__(self):
         return self.name
+
+    def deadlines(self) -> list[tuple[str, object]]:
+        """Return (phase, deadline) for every phase that ends at a deadline, in order."""
+        return [(phase, getattr(self, field)) for phase, field in PHASE_DEADLINE_FIELDS]
+
+    def phase_at(self, moment, *, published: bool) -> str:
+        """Return the phase the cycle is in at a moment; a published result ends the cycle."""
+        if published:
+            return Phase.PUBLISHED
+        # The phase after the latest deadline that has passed: a passed deadline closes every phase before it too.
+        current = Phase.OFFICE_PROFILES
+        for index, (_phase, deadline) in enumerate(self.deadlines()):
+            if deadline is not None and deadline <= moment:
+                current = PHASE_ORDER[index + 1]
+        return current
+
+    def phase_deadline(self, phase: str):
+        """Return the deadline that ends a phase, or None."""
+        return dict(self.deadlines()).get(phase)
 
 
 class Candidate(models.Model):
@@ -107,3 +152,181 @@ class Vacancy(models.Model):
 
     def __str__(self):
         return f"{self.office} × {self.seats}"
+
+
+class PreferenceList(models.Model):
+    """A candidate's ordered choice of offices (志願); saved as they go, submitted with a hash."""
+
+    candidate = models.OneToOneField(Candidate, on_delete=models.CASCADE, related_name="preference_list",
+                                     verbose_name=_("candidate"))
+    updated_at = models.DateTimeField(_("last saved at"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # SHA-256 of the submitted order of office codes; it changes with any edit after submitting.
+    submitted_sha256 = models.CharField(_("hash of the submitted list"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("preference list")
+        verbose_name_plural = _("preference lists")
+
+    def __str__(self):
+        return f"{self.candidate}"
+
+
+class PreferenceEntry(models.Model):
+    """One office in a preference list; position 1 is the first choice."""
+
+    preference_list = models.ForeignKey(PreferenceList, on_delete=models.CASCADE, related_name="entries")
+    office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, related_name="+", verbose_name=_("land office"))
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
+        ordering = ["preference_list", "position"]
+        constraints = [models.UniqueConstraint(fields=["preference_list", "office"], name="office_once_per_list")]
+
+    def __str__(self):
+        return f"{self.position}. {self.office}"
+
+
+class SuitabilityScore(models.Model):
+    """An office's suitability score (妥適性評比) for a candidate, used by the blended policy."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", _("Imported file")
+        FOCUS_GROUP = "focus_group", _("Focus group on the platform")
+
+    office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, related_name="suitability_scores",
+                               verbose_name=_("land office"))
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="suitability_scores",
+                                  verbose_name=_("candidate"))
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=3)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.IMPORT)
+
+    class Meta:
+        verbose_name = _("suitability score")
+        verbose_name_plural = _("suitability scores")
+        constraints = [models.UniqueConstraint(fields=["office", "candidate"], name="one_score_per_office_candidate")]
+
+    def __str__(self):
+        return f"{self.office} · {self.candidate}: {self.score}"
+
+
+class PlacementRun(models.Model):
+    """One execution of the engine on a frozen snapshot of the cycle's inputs."""
+
+    class Policy(models.TextChoices):
+        EXAM_RANK = "exam_rank", _("Exam rank (today's rule)")
+        BLENDED = "blended", _("Blended exam rank and suitability")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    cycle = models.ForeignKey(ExamCycle, on_delete=models.PROTECT, related_name="runs", verbose_name=_("exam cycle"))
+    policy = models.CharField(_("policy"), max_length=20, choices=Policy.choices)
+    exam_weight = models.DecimalField(_("exam weight"), max_digits=4, decimal_places=3, default=1,
+                                      validators=[MinValueValidator(0), MaxValueValidator(1)])
+    seed = models.BigIntegerField(_("lottery seed"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    engine_version = models.CharField(_("engine version"), max_length=20, blank=True)
+    # The exact input as canonical JSON (sorted keys, no spaces), so a replay can recompute the run bit for bit.
+    snapshot = models.TextField(_("input snapshot"), blank=True)
+    snapshot_sha256 = models.CharField(_("SHA-256 of the snapshot"), max_length=64, blank=True)
+    assignment_sha256 = models.CharField(_("SHA-256 of the assignment"), max_length=64, blank=True)
+    blocking_pairs = models.PositiveIntegerField(_("blocking pairs"), null=True, blank=True)
+    stats = models.JSONField(_("statistics"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("placement run")
+        verbose_name_plural = _("placement runs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # At most one unfinished run per cycle: a second "start" while one is under way is refused by the database.
+            models.UniqueConstraint(
+                fields=["cycle"], condition=models.Q(status__in=["queued", "running"]), name="one_active_run_per_cycle"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_policy_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def is_stable(self) -> bool:
+        return self.blocking_pairs == 0
+
+
+class Assignment(models.Model):
+    """Where one run placed one candidate; office is empty when the candidate stays unplaced."""
+
+    run = models.ForeignKey(PlacementRun, on_delete=models.CASCADE, related_name="assignments")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="assignments",
+                                  verbose_name=_("candidate"))
+    office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("land office"))
+    preference_rank = models.PositiveSmallIntegerField(_("achieved preference"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["run", "candidate__exam_rank"]
+        constraints = [models.UniqueConstraint(fields=["run", "candidate"], name="one_assignment_per_candidate")]
+
+    def __str__(self):
+        return f"{self.candidate} → {self.office or '-'}"
+
+
+class Publication(models.Model):
+    """The publishing of one run; append-only, and a correction supersedes the previous publication.
+
+    The database refuses any change to a publication, to its run and to the run's assignments (see migration 0003).
+    """
+
+    cycle = models.ForeignKey(ExamCycle, on_delete=models.PROTECT, related_name="publications",
+                              verbose_name=_("exam cycle"))
+    run = models.OneToOneField(PlacementRun, on_delete=models.PROTECT, related_name="publication",
+                               verbose_name=_("placement run"))
+    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="superseded_by", verbose_name=_("supersedes"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            # Publications of a cycle form one chain: a single first publication, each superseded at most once.
+            models.UniqueConstraint(fields=["cycle"], condition=models.Q(supersedes__isnull=True),
+                                    name="one_first_publication_per_cycle"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} · {self.run}"
+
+
+class PublicationNotice(models.Model):
+    """That the emails announcing a publication went out, so a retried task does not send them twice."""
+
+    publication = models.OneToOneField(Publication, on_delete=models.PROTECT, related_name="notice")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    emails = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("publication notice")
+        verbose_name_plural = _("publication notices")
+
+    def __str__(self):
+        return f"{self.publication}: {self.emails}"

@@ -1,12 +1,26 @@
 """Reads for placement pages; each fixes its own query shape so that no page grows queries with its rows."""
+from __future__ import annotations
+
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from accounts import clock
 from accounts.models import RoleGrant
 
-from .models import Candidate, ExamCycle, LandOffice, Vacancy
+from .models import (
+    Assignment,
+    Candidate,
+    ExamCycle,
+    LandOffice,
+    Phase,
+    PlacementRun,
+    PreferenceEntry,
+    PreferenceList,
+    Publication,
+    Vacancy,
+)
 
 
 def current_cycle() -> ExamCycle | None:
@@ -40,11 +54,42 @@ class CycleSummary:
     candidates_with_account: int
     offices_with_vacancies: int
     seats: int
+    phase: PhaseInfo
+
+
+def with_published(cycles: QuerySet[ExamCycle]) -> QuerySet[ExamCycle]:
+    """Annotate each cycle with whether it has a publication, which ends its last phase."""
+    return cycles.annotate(published=Exists(Publication.objects.filter(cycle=OuterRef("pk"))))
+
+
+@dataclass(frozen=True)
+class PhaseInfo:
+    phase: str
+    label: str
+    deadline: object  # The datetime that ends the phase, or None.
+    number: int  # 1-based place of the phase in the cycle.
+    total: int
+
+
+def phase_info(cycle: ExamCycle, published: bool | None = None) -> PhaseInfo:
+    """Return the cycle's current phase; pass `published` when the query already annotated it."""
+    if published is None:
+        published = getattr(cycle, "published", None)
+        if published is None:
+            published = cycle.publications.exists()
+    phase = cycle.phase_at(clock.now(), published=published)
+    return PhaseInfo(phase=phase, label=Phase(phase).label, deadline=cycle.phase_deadline(phase),
+                     number=list(Phase).index(phase) + 1, total=len(Phase))
+
+
+def current_cycle_with_phase() -> tuple[ExamCycle | None, PhaseInfo | None]:
+    cycle = with_published(ExamCycle.objects.filter(is_current=True)).first()
+    return cycle, (phase_info(cycle) if cycle else None)
 
 
 def cycle_summaries() -> list[CycleSummary]:
     """Return one summary per cycle, current first, in three queries whatever the number of cycles."""
-    cycles = list(ExamCycle.objects.order_by("-is_current", "-year", "-pk"))
+    cycles = list(with_published(ExamCycle.objects.order_by("-is_current", "-year", "-pk")))
     candidate_counts = {
         row["cycle"]: row
         for row in Candidate.objects.values("cycle").annotate(
@@ -62,13 +107,22 @@ def cycle_summaries() -> list[CycleSummary]:
             candidates_with_account=candidate_counts.get(cycle.pk, {}).get("with_account", 0),
             offices_with_vacancies=vacancy_counts.get(cycle.pk, {}).get("offices", 0),
             seats=vacancy_counts.get(cycle.pk, {}).get("seats", 0) or 0,
+            phase=phase_info(cycle),
         )
         for cycle in cycles
     ]
 
 
 def candidacies_for_user(user) -> list[Candidate]:
-    return list(Candidate.objects.filter(user=user).select_related("cycle").order_by("-cycle__year"))
+    """Return the user's exam records, newest cycle first, each with `phase` set to its cycle's phase."""
+    candidacies = list(
+        Candidate.objects.filter(user=user).select_related("cycle").annotate(
+            cycle_published=Exists(Publication.objects.filter(cycle=OuterRef("cycle_id")))
+        ).order_by("-cycle__year")
+    )
+    for candidacy in candidacies:
+        candidacy.phase = phase_info(candidacy.cycle, published=candidacy.cycle_published)
+    return candidacies
 
 
 def office_memberships_for_user(user) -> list[dict]:
@@ -95,3 +149,71 @@ def public_stats() -> dict:
         "cycle": cycle,
         "seats": (Vacancy.objects.filter(cycle=cycle).aggregate(total=Sum("seats"))["total"] or 0) if cycle else 0,
     }
+
+
+def current_candidacy(user) -> Candidate | None:
+    """Return the user's exam record in the current cycle."""
+    return Candidate.objects.filter(user=user, cycle__is_current=True).select_related("cycle").first()
+
+
+def preference_page(*, candidate: Candidate) -> dict:
+    """Return the candidate's list and the offices they may still add, each with seats, county and distance."""
+    from .geo import haversine_km
+
+    vacancies = list(
+        Vacancy.objects.filter(cycle=candidate.cycle_id, seats__gt=0).select_related("office")
+        .order_by("office__sort_order", "office__name")
+    )
+    preference_list = PreferenceList.objects.filter(candidate=candidate).first()
+    chosen_ids = list(
+        PreferenceEntry.objects.filter(preference_list=preference_list).order_by("position")
+        .values_list("office_id", flat=True)
+    ) if preference_list else []
+    has_home = candidate.residence_latitude is not None and candidate.residence_longitude is not None
+    by_office = {}
+    for vacancy in vacancies:
+        office = vacancy.office
+        office.seats = vacancy.seats
+        office.distance_km = haversine_km(
+            float(candidate.residence_latitude), float(candidate.residence_longitude),
+            float(office.latitude), float(office.longitude),
+        ) if has_home else None
+        by_office[office.pk] = office
+    chosen = [by_office[office_id] for office_id in chosen_ids if office_id in by_office]
+    available = [office for office in by_office.values() if office.pk not in set(chosen_ids)]
+    return {"preference_list": preference_list, "chosen": chosen, "available": available,
+            "has_home": has_home, "chosen_ids": [office.pk for office in chosen]}
+
+
+def current_publication(cycle: ExamCycle) -> Publication | None:
+    """Return the publication in force: the latest one, which nothing supersedes."""
+    return Publication.objects.filter(cycle=cycle, superseded_by__isnull=True).select_related(
+        "run", "published_by"
+    ).defer("run__snapshot").first()
+
+
+def run_list(*, cycle: ExamCycle) -> QuerySet[PlacementRun]:
+    """Return a cycle's runs, newest first, without their (large) snapshots."""
+    return PlacementRun.objects.filter(cycle=cycle).select_related("created_by", "publication").defer(
+        "snapshot"
+    ).order_by("-created_at", "-pk")
+
+
+def result_rows(*, run: PlacementRun) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(run=run).select_related("candidate", "office").order_by("candidate__exam_rank")
+
+
+def result_offices(*, cycle: ExamCycle) -> QuerySet[LandOffice]:
+    return LandOffice.objects.filter(vacancies__cycle=cycle).order_by("sort_order", "name")
+
+
+def office_placements(*, office: LandOffice) -> tuple[Publication | None, list[Assignment]]:
+    """Return the current cycle's publication and who it placed at the office."""
+    cycle = current_cycle()
+    publication = current_publication(cycle) if cycle else None
+    if publication is None:
+        return None, []
+    rows = Assignment.objects.filter(run=publication.run_id, office=office).select_related("candidate").order_by(
+        "candidate__exam_rank"
+    )
+    return publication, list(rows)

@@ -6,6 +6,17 @@ app_name = "placement"
 urlpatterns = [
     path("offices/", views.office_list, name="office_list"),
     path("offices/<slug:code>/", views.office_detail, name="office_detail"),
+    path("offices/<slug:code>/placements/", views.office_placements, name="office_placements"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/candidates/", views.cycle_candidate_list, name="cycle_candidate_list"),
+    path("cycles/<int:pk>/import/<slug:kind>/", views.cycle_import, name="cycle_import"),
+    path("cycles/<int:pk>/export/<slug:kind>/", views.cycle_export, name="cycle_export"),
+    path("cycles/<int:pk>/runs/", views.run_list, name="run_list"),
+    path("cycles/<int:pk>/compare/", views.run_compare, name="run_compare"),
+    path("cycles/<int:pk>/results/", views.cycle_results, name="cycle_results"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
+    path("candidates/<int:pk>/result/", views.candidate_result, name="candidate_result"),
+    path("preferences/", views.preference_edit, name="preference_edit"),
 ]

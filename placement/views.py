@@ -1,9 +1,16 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
-from . import access, selectors
-from .filters import LandOfficeFilter
-from .models import Vacancy
+from . import access, charts, selectors, services
+from .filters import LandOfficeFilter, ResultFilter
+from .forms import DeadlinesForm, ImportForm, PublishForm, RunForm
+from .models import Assignment, Candidate, LandOffice, Phase, PlacementRun, Publication, Vacancy
+from .tabular import FORMATS, TableError, write_table
 
 
 def office_list(request):
@@ -33,3 +40,330 @@ def cycle_candidate_list(request, pk):
 def candidate_detail(request, pk):
     candidate = access.candidate_get_for_user(request.user, pk)
     return render(request, "placement/candidate_detail.html", {"candidate": candidate})
+
+
+# The placement cycle -------------------------------------------------------------------------------------------------
+
+IMPORT_KINDS = {
+    "candidates": gettext_lazy("candidates"),
+    "vacancies": gettext_lazy("vacancies"),
+    "suitability": gettext_lazy("suitability scores"),
+}
+EXPORT_KINDS = ("candidates", "vacancies", "results")
+
+
+def cycle_detail(request, pk):
+    """Show a cycle's phase and timeline, and let examination staff set the deadlines."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    form = DeadlinesForm(request.POST or None, instance=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exam_cycle_set_deadlines(cycle=cycle, deadlines=form.cleaned_data)
+        except services.PlacementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Deadlines saved."))
+            return redirect("placement:cycle_detail", pk=cycle.pk)
+    cycle.refresh_from_db()
+    summary = next(s for s in selectors.cycle_summaries() if s.cycle.pk == cycle.pk)
+    return render(request, "placement/cycle_detail.html", {
+        "cycle": cycle, "form": form, "summary": summary, "phase": summary.phase,
+        "timeline": [(Phase(phase).label, deadline) for phase, deadline in cycle.deadlines()],
+        "publication": selectors.current_publication(cycle),
+        "import_kinds": IMPORT_KINDS,
+    })
+
+
+def cycle_import(request, pk, kind):
+    """Import candidates, vacancies or one office's suitability scores from CSV or XLSX; all rows or none."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    if kind not in IMPORT_KINDS:
+        raise Http404
+    offices = selectors.result_offices(cycle=cycle) if kind == "suitability" else None
+    form = ImportForm(request.POST or None, request.FILES or None, offices=offices)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            if kind == "candidates":
+                report = services.candidates_import(cycle=cycle, content=content, filename=upload.name,
+                                                    acting_user=request.user)
+            elif kind == "vacancies":
+                report = services.vacancies_import(cycle=cycle, content=content, filename=upload.name)
+            else:
+                report = services.suitability_import(cycle=cycle, office=form.cleaned_data["office"],
+                                                     content=content, filename=upload.name)
+        except TableError as error:
+            row_errors = error.errors
+            messages.error(request, ngettext(
+                "Nothing was imported: the file has %(n)s problem. Correct it and upload the file again.",
+                "Nothing was imported: the file has %(n)s problems. Correct them and upload the file again.",
+                len(row_errors)) % {"n": len(row_errors)})
+        except services.PlacementError as error:
+            messages.error(request, str(error))
+        else:
+            text = _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % vars(report)
+            if kind == "candidates":
+                text += " " + ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", report.invited) % {
+                    "n": report.invited}
+            messages.success(request, text)
+            return redirect("placement:cycle_detail", pk=cycle.pk)
+    return render(request, "placement/cycle_import.html", {
+        "cycle": cycle, "form": form, "kind": kind, "kind_label": IMPORT_KINDS[kind], "row_errors": row_errors,
+        "columns": {"candidates": services.CANDIDATE_COLUMNS, "vacancies": services.VACANCY_COLUMNS,
+                    "suitability": services.SUITABILITY_COLUMNS}[kind],
+    }, status=400 if row_errors else 200)
+
+
+def cycle_export(request, pk, kind):
+    """Download candidates, vacancies or the published result as CSV or XLSX."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    fmt = request.GET.get("format", "csv")
+    if kind not in EXPORT_KINDS or fmt not in FORMATS:
+        raise Http404
+    if kind == "candidates":
+        columns, rows = services.CANDIDATE_COLUMNS, services.candidates_export_rows(cycle=cycle)
+    elif kind == "vacancies":
+        columns, rows = ["office", "seats"], services.vacancies_export_rows(cycle=cycle)
+    else:
+        publication = selectors.current_publication(cycle)
+        if publication is None:
+            raise Http404
+        columns = ["exam_number", "name", "exam_rank", "office", "office_name", "county", "preference_rank"]
+        rows = selectors.result_rows(run=publication.run).values_list(
+            "candidate__exam_number", "candidate__name", "candidate__exam_rank", "office__code", "office__name",
+            "office__county", "preference_rank",
+        )
+    content, content_type = write_table(columns, rows, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-{kind}.{fmt}"'
+    return response
+
+
+def preference_edit(request):
+    """Let a candidate build and order their preference list; every change is saved at once."""
+    candidate = selectors.current_candidacy(request.user)
+    if candidate is None:
+        return render(request, "placement/preference_edit.html", {"candidate": None})
+    editable = services.preference_list_editable(candidate.cycle)
+    if request.method == "POST":
+        wants_json = request.headers.get("Accept", "").startswith("application/json")
+        try:
+            _preference_action(candidate, request.POST)
+        except (services.PlacementError, ValueError) as error:
+            if wants_json:
+                return JsonResponse({"ok": False, "error": str(error)}, status=400)
+            messages.error(request, str(error))
+        else:
+            if wants_json:
+                return JsonResponse({"ok": True})
+            if request.POST.get("action") == "submit":
+                messages.success(request, _("Your preference list is submitted."))
+        return redirect("placement:preference_edit")
+    context = selectors.preference_page(candidate=candidate)
+    phase = selectors.phase_info(candidate.cycle)
+    return render(request, "placement/preference_edit.html", {
+        "candidate": candidate, "editable": editable, "phase": phase,
+        "deadline": candidate.cycle.preferences_until, **context,
+    })
+
+
+def _preference_action(candidate, data) -> None:
+    """Apply one button of the preference page: add, remove, up, down, a whole new order, or submit."""
+    action, _sep, value = (data.get("action") or "").partition(":")
+    if action == "submit":
+        services.preference_list_submit(candidate=candidate)
+        return
+    current = selectors.preference_page(candidate=candidate)["chosen_ids"]
+    if action == "order":
+        order = [int(part) for part in data.get("order", "").split(",") if part.strip()]
+    else:
+        office_id = int(value)
+        order = list(current)
+        if action == "add" and office_id not in order:
+            order.append(office_id)
+        elif action == "remove" and office_id in order:
+            order.remove(office_id)
+        elif action in ("up", "down") and office_id in order:
+            index = order.index(office_id)
+            other = index - 1 if action == "up" else index + 1
+            if 0 <= other < len(order):
+                order[index], order[other] = order[other], order[index]
+    services.preference_list_save(candidate=candidate, office_ids=order)
+
+
+def run_list(request, pk):
+    """List a cycle's runs and start a new one."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    form = RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.placement_run_start(cycle=cycle, acting_user=request.user, **form.cleaned_data)
+        except services.PlacementError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Run #%(n)s started.") % {"n": run.pk})
+            return redirect("placement:run_detail", pk=run.pk)
+    runs = list(selectors.run_list(cycle=cycle))
+    return render(request, "placement/run_list.html", {
+        "cycle": cycle, "form": form, "runs": runs, "phase": selectors.phase_info(cycle),
+    })
+
+
+def _chart(stats_list: list[dict], names: list[str]):
+    categories = []
+    series = []
+    for stats in stats_list:
+        labels, counts = charts.rank_distribution(stats)
+        if len(labels) > len(categories):
+            categories = labels
+        series.append(counts)
+    # Runs on different inputs may have lists of different lengths; pad so that the ranks line up.
+    width = len(categories)
+    padded = [counts[:-1] + [0] * (width - len(counts)) + counts[-1:] if counts else [0] * width for counts in series]
+    return charts.grouped_bar_chart(categories, padded, names)
+
+
+def run_detail(request, pk):
+    """Show a run's progress, hashes, stability check and statistics, with the publish button."""
+    run = access.run_get_for_user(request.user, pk)
+    publication = Publication.objects.filter(run=run).first()
+    current = selectors.current_publication(run.cycle)
+    stale = run.status == PlacementRun.Status.SUCCEEDED and publication is None and services.run_is_stale(run)
+    context = {"run": run, "publication": publication, "current": current, "stale": stale,
+               "publish_form": PublishForm(), "cycle": run.cycle}
+    if run.status == PlacementRun.Status.SUCCEEDED:
+        context["rank_chart"] = _chart([run.stats], [_("Run #%(n)s") % {"n": run.pk}])
+        context["fill_chart"] = charts.grouped_bar_chart(
+            charts.FILL_BUCKETS, [charts.fill_rate_buckets(run.stats)], [_("Offices")]
+        )
+    return render(request, "placement/run_detail.html", context)
+
+
+@require_POST
+def run_publish(request, pk):
+    run = access.run_get_for_user(request.user, pk)
+    form = PublishForm(request.POST)
+    form.is_valid()
+    try:
+        services.publication_create(run=run, acting_user=request.user, reason=form.cleaned_data.get("reason", ""))
+    except services.PlacementError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Run #%(n)s is published. Candidates and offices are being notified.")
+                         % {"n": run.pk})
+    return redirect("placement:run_detail", pk=run.pk)
+
+
+def run_compare(request, pk):
+    """Compare two finished runs of a cycle: statistics, a chart of achieved ranks, and who moves."""
+    from . import engine
+    from .engine_io import instance_from_snapshot, run_assignment, snapshot_load
+
+    cycle = access.cycle_get_for_user(request.user, pk)
+    finished = list(selectors.run_list(cycle=cycle).filter(status=PlacementRun.Status.SUCCEEDED))
+    by_id = {str(run.pk): run for run in finished}
+    run_a, run_b = by_id.get(request.GET.get("a", "")), by_id.get(request.GET.get("b", ""))
+    context = {"cycle": cycle, "runs": finished, "run_a": run_a, "run_b": run_b}
+    if run_a and run_b:
+        full_a = PlacementRun.objects.get(pk=run_a.pk)
+        instance = instance_from_snapshot(snapshot_load(full_a))
+        try:
+            comparison = engine.compare(instance, run_assignment(run_a), run_assignment(run_b))
+        except engine.InvalidAssignment:
+            messages.warning(request, _("These runs used different preference lists, so only their totals "
+                                        "can be compared."))
+            comparison = None
+        context["comparison"] = comparison
+        if comparison is not None:
+            names = dict(Candidate.objects.filter(cycle=cycle).values_list("exam_number", "name"))
+            offices = dict(LandOffice.objects.values_list("code", "name"))
+            context["moves"] = [
+                (number, names.get(number, ""), offices.get(a), offices.get(b))
+                for number, a, b in comparison.moves[:500]
+            ]
+            context["gains"], context["losses"] = len(comparison.gains), len(comparison.losses)
+        context["chart"] = _chart([run_a.stats, run_b.stats], [f"#{run_a.pk}", f"#{run_b.pk}"])
+    return render(request, "placement/run_compare.html", context)
+
+
+def cycle_results(request, pk):
+    """Show the published result to examination staff: filters, charts, and exports."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    publication = selectors.current_publication(cycle)
+    context = {"cycle": cycle, "publication": publication}
+    if publication is not None:
+        result_filter = ResultFilter(
+            request.GET or None, queryset=selectors.result_rows(run=publication.run),
+            counties=selectors.office_counties(), offices=selectors.result_offices(cycle=cycle),
+        )
+        stats = publication.run.stats
+        context.update({
+            "filter": result_filter,
+            "page": Paginator(result_filter.qs, 100).get_page(request.GET.get("page")),
+            "stats": stats,
+            "rank_chart": _chart([stats], [_("Candidates")]),
+            "fill_chart": charts.grouped_bar_chart(charts.FILL_BUCKETS, [charts.fill_rate_buckets(stats)],
+                                                   [_("Offices")]),
+            "query": request.GET.copy(),
+        })
+        context["query"].pop("page", None)
+    return render(request, "placement/cycle_results.html", context)
+
+
+def candidate_result(request, pk):
+    """Show one candidate their own published placement, with the engine's reasons in plain sentences."""
+    candidate = access.candidate_get_for_user(request.user, pk)
+    publication = selectors.current_publication(candidate.cycle)
+    context = {"candidate": candidate, "publication": publication}
+    if publication is not None:
+        assignment = Assignment.objects.filter(run=publication.run_id, candidate=candidate).select_related(
+            "office").first()
+        context["assignment"] = assignment
+        context["sentences"] = explanation_sentences(publication.run_id, candidate, request.LANGUAGE_CODE)
+    return render(request, "placement/candidate_result.html", context)
+
+
+def explanation_sentences(run_id: int, candidate, language_code: str) -> list[str]:
+    """Return why the candidate did not get each office it ranked above its own, as sentences."""
+    from . import engine
+    from .engine_io import instance_from_snapshot, run_assignment, snapshot_load
+
+    run = PlacementRun.objects.get(pk=run_id)
+    instance = instance_from_snapshot(snapshot_load(run))
+    if candidate.exam_number not in instance.candidate_index:
+        return []
+    explanation = engine.explain(instance, run_assignment(run), [candidate.exam_number])[candidate.exam_number]
+    codes = [detail.office for detail in explanation.better_offices]
+    offices = {office.code: office.display_name(language_code) for office in LandOffice.objects.filter(code__in=codes)}
+    sentences = []
+    for detail in explanation.better_offices:
+        values = {"office": offices.get(detail.office, detail.office), "choice": detail.preference_rank,
+                  "seats": detail.seats, "cutoff": detail.cutoff_position, "position": detail.candidate_position}
+        if detail.reason == engine.ZERO_SEATS:
+            sentence = _("%(office)s (your choice %(choice)s) had no seats.")
+        elif detail.reason == engine.NOT_ACCEPTABLE:
+            sentence = _("%(office)s (your choice %(choice)s) could not take you.")
+        elif detail.reason == engine.FULL_WITH_HIGHER_PRIORITY:
+            sentence = ngettext(
+                "%(office)s (your choice %(choice)s) filled its %(seats)s seat with a candidate it ranks higher: you "
+                "were number %(position)s in its order, and the one admitted was number %(cutoff)s.",
+                "%(office)s (your choice %(choice)s) filled its %(seats)s seats with candidates it ranks higher: "
+                "you were number %(position)s in its order, and the last one admitted was number %(cutoff)s.",
+                detail.seats,
+            )
+        else:
+            sentence = _("%(office)s (your choice %(choice)s) should have admitted you. Please contact the "
+                         "examination staff.")
+        sentences.append(sentence % values)
+    return sentences
+
+
+def office_placements(request, code):
+    """Show land office staff who was placed at their office in the published result."""
+    office = access.own_office_get_for_user(request.user, code)
+    publication, rows = selectors.office_placements(office=office)
+    return render(request, "placement/office_placements.html", {
+        "office": office, "publication": publication, "rows": rows,
+    })

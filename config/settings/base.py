@@ -181,6 +181,28 @@ STORAGES = {
 }
 
 YOUTUBE_API_KEY = env("YOUTUBE_API_KEY", default="")
+# Media pipeline (media_pipeline/). An empty endpoint means Google's; tests point it at a loopback server.
+YOUTUBE_API_ENDPOINT = env("YOUTUBE_API_ENDPOINT", default="")
+YOUTUBE_MAX_ATTEMPTS = env.int("YOUTUBE_MAX_ATTEMPTS", default=5)
+YOUTUBE_RETRY_BASE_SECONDS = env.float("YOUTUBE_RETRY_BASE_SECONDS", default=1.0)
+# A CA bundle for the YouTube endpoint; only tests need one (their loopback HTTPS server is self-signed).
+YOUTUBE_API_CA_CERTS = env("YOUTUBE_API_CA_CERTS", default="")
+# Keep Google's OAuth tokens so a candidate can publish an upload to their own channel (media_pipeline).
+SOCIALACCOUNT_STORE_TOKENS = True
+# Resumable upload chunk size for publishing to a candidate's channel; Google needs multiples of 256 KiB.
+YOUTUBE_UPLOAD_CHUNK_BYTES = env.int("YOUTUBE_UPLOAD_CHUNK_BYTES", default=8 * 1024 * 1024)
+# Defaults for exam cycles without their own limits (media_pipeline.MediaLimits).
+MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+MEDIA_MAX_DURATION_SECONDS = env.int("MEDIA_MAX_DURATION_SECONDS", default=15 * 60)
+MEDIA_EVIDENCE_MAX_BYTES = env.int("MEDIA_EVIDENCE_MAX_BYTES", default=20 * 1024**2)
+# Browsers switch to a multipart upload above this size, in parts of MEDIA_MULTIPART_PART_BYTES (S3 minimum 5 MB).
+MEDIA_MULTIPART_THRESHOLD_BYTES = env.int("MEDIA_MULTIPART_THRESHOLD_BYTES", default=100 * 1024**2)
+MEDIA_MULTIPART_PART_BYTES = env.int("MEDIA_MULTIPART_PART_BYTES", default=64 * 1024**2)
+MEDIA_UPLOAD_URL_EXPIRE_SECONDS = env.int("MEDIA_UPLOAD_URL_EXPIRE_SECONDS", default=3600)
+FFPROBE_PATH = env("FFPROBE_PATH", default="ffprobe")
+FFMPEG_PATH = env("FFMPEG_PATH", default="ffmpeg")
+MEDIA_PROBE_TIMEOUT_SECONDS = env.int("MEDIA_PROBE_TIMEOUT_SECONDS", default=60)
+MEDIA_TRANSCODE_TIMEOUT_SECONDS = env.int("MEDIA_TRANSCODE_TIMEOUT_SECONDS", default=3600)
 
 # Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
@@ -190,6 +212,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html — `celery -A config beat` runs these.
+CELERY_BEAT_SCHEDULE = {
+    "media-youtube-check-due": {"task": "media_pipeline.tasks.youtube_check_due", "schedule": 15 * 60},
+    "media-youtube-recheck": {"task": "media_pipeline.tasks.youtube_recheck_verified", "schedule": 6 * 3600},
+    "media-sweep": {"task": "media_pipeline.tasks.media_sweep", "schedule": 10 * 60},
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -1,0 +1,99 @@
+"""Per-role scoped lookups for videos and evidence: an id outside the user's scope answers 404 like a missing one.
+
+Who manages: a candidate their own candidacies' videos and evidence; office staff their offices' videos.
+Who watches: the managers; every signed-in user an office's playable videos (office facts are public to the
+platform); examination staff and focus group leaders and members a candidate's playable videos and evidence,
+because they evaluate candidates. The focus group work may narrow the last rule to a group's own candidates.
+"""
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import RoleGrant
+from accounts.roles import Role
+from placement.models import Candidate, LandOffice
+
+from .models import EvidenceFile, Video
+
+EVALUATOR_ROLES = frozenset({Role.EXAM_STAFF, Role.FOCUS_GROUP_LEADER, Role.FOCUS_GROUP_MEMBER})
+PLAYABLE = Q(kind=Video.Kind.UPLOAD, state=Video.State.READY) | Q(
+    kind=Video.Kind.YOUTUBE,
+    state__in=[Video.State.VERIFIED, Video.State.NOT_VERIFIED, Video.State.PENDING, Video.State.DEFERRED],
+)
+
+
+def managed_office_ids(user) -> frozenset[int]:
+    """Return the offices whose videos a user manages (office staff grants only)."""
+    if Role.OFFICE_STAFF not in user.roles:
+        return frozenset()
+    return frozenset(
+        RoleGrant.objects.filter(user=user, role=Role.OFFICE_STAFF).values_list("office_id", flat=True)
+    )
+
+
+def candidacy_for_user(user) -> Candidate | None:
+    """Return the candidacy whose videos a candidate manages: the current cycle's, else the latest."""
+    if Role.CANDIDATE not in user.roles:
+        return None
+    return (Candidate.objects.filter(user=user).select_related("cycle")
+            .order_by("-cycle__is_current", "-cycle__year", "-cycle_id").first())
+
+
+def videos_managed_by(user) -> QuerySet[Video]:
+    scope = Q()
+    if Role.CANDIDATE in user.roles:
+        scope |= Q(candidate__user=user)
+    offices = managed_office_ids(user)
+    if offices:
+        scope |= Q(office_id__in=offices)
+    return Video.objects.filter(scope) if scope else Video.objects.none()
+
+
+def videos_watchable_by(user) -> QuerySet[Video]:
+    scope = Q(office__isnull=False) & PLAYABLE
+    if user.roles & EVALUATOR_ROLES:
+        scope |= Q(candidate__isnull=False) & PLAYABLE
+    if Role.CANDIDATE in user.roles:
+        scope |= Q(candidate__user=user)
+    offices = managed_office_ids(user)
+    if offices:
+        scope |= Q(office_id__in=offices)
+    return Video.objects.filter(scope)
+
+
+def evidence_managed_by(user) -> QuerySet[EvidenceFile]:
+    if Role.CANDIDATE not in user.roles:
+        return EvidenceFile.objects.none()
+    return EvidenceFile.objects.filter(candidate__user=user)
+
+
+def evidence_viewable_by(user) -> QuerySet[EvidenceFile]:
+    if user.roles & EVALUATOR_ROLES:
+        return EvidenceFile.objects.all()
+    return evidence_managed_by(user)
+
+
+def office_get_for_manage(user, office_id: int) -> LandOffice:
+    if office_id not in managed_office_ids(user):
+        raise Http404
+    return get_object_or_404(LandOffice, pk=office_id)
+
+
+def video_get_for_manage(user, pk: int) -> Video:
+    return get_object_or_404(videos_managed_by(user).select_related("candidate", "office"), pk=pk)
+
+
+def video_get_for_watch(user, pk: int) -> Video:
+    return get_object_or_404(videos_watchable_by(user).select_related("candidate", "office"), pk=pk)
+
+
+def video_may_manage(user, video: Video) -> bool:
+    return videos_managed_by(user).filter(pk=video.pk).exists()
+
+
+def evidence_get_for_manage(user, pk: int) -> EvidenceFile:
+    return get_object_or_404(evidence_managed_by(user), pk=pk)
+
+
+def evidence_get_for_view(user, pk: int) -> EvidenceFile:
+    return get_object_or_404(evidence_viewable_by(user), pk=pk)

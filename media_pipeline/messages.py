@@ -1,0 +1,43 @@
+"""Messages shown to a video's owner for each problem code that validation.py and the services produce."""
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+MESSAGES = {
+    "empty": gettext_lazy("The file is empty."),
+    "too_large": gettext_lazy("The file is {size}; the limit is {limit}. Shorten or compress the video and try again."),
+    "unreadable": gettext_lazy("The file is not a video we can read. Export it again as MP4 and upload that."),
+    "probe_timeout": gettext_lazy("Reading the file took too long. Export it again as MP4 and upload that."),
+    "container": gettext_lazy("The file format ({container}) is not accepted. Use MP4, MOV, MKV, WebM or AVI."),
+    "no_video_stream": gettext_lazy("The file has no picture (it may be sound only)."),
+    "several_video_streams": gettext_lazy("The file has {count} video tracks; keep exactly one."),
+    "video_codec": gettext_lazy("The video is encoded with {codec}, which is not accepted. Export it as H.264."),
+    "audio_codec": gettext_lazy("The sound is encoded with {codec}, which is not accepted. Export it as AAC."),
+    "resolution_too_high": gettext_lazy("The picture is {width}×{height}; the largest accepted is 3840×2160."),
+    "resolution_too_low": gettext_lazy("The picture is {width}×{height}; it must be at least 240 pixels high."),
+    "no_duration": gettext_lazy("The length of the video cannot be read."),
+    "too_long": gettext_lazy("The video lasts {duration} seconds; the limit is {limit} seconds."),
+    "too_short": gettext_lazy("The video lasts only {duration} seconds."),
+    "transcode_failed": gettext_lazy("The video could not be converted for playback. Export it again as MP4."),
+    "processing_failed": gettext_lazy("Processing failed several times. Upload the file again."),
+    "upload_missing": gettext_lazy("The file did not arrive. Upload it again."),
+    "youtube_missing": gettext_lazy("YouTube does not have this video (it may have been deleted)."),
+    "youtube_private": gettext_lazy("The video is private. Make it public or unlisted on YouTube."),
+    "youtube_not_processed": gettext_lazy("YouTube has not finished processing the video. Try again later."),
+    "youtube_not_embeddable": gettext_lazy("The video does not allow embedding. Turn on “Allow embedding” on YouTube."),
+}
+
+
+def problem_message(code: str, params: dict) -> str:
+    """Return the owner-facing message for a problem, in the active language."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return _("The video cannot be used.")
+    params = dict(params)
+    for key in ("size", "limit"):
+        if code == "too_large" and key in params:
+            params[key] = filesizeformat(params[key])
+    try:
+        return str(template).format(**params)
+    except (KeyError, IndexError, ValueError):
+        return str(template)

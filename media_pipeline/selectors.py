@@ -1,0 +1,19 @@
+"""Reads for the media pages; each fixes its query shape so a list never grows queries with its rows."""
+from django.db.models import QuerySet
+
+from placement.models import Candidate, LandOffice
+
+from .models import EvidenceFile, Video
+
+
+def video_list_for_owner(*, candidate: Candidate | None = None, office: LandOffice | None = None) -> QuerySet[Video]:
+    owner = {"candidate": candidate} if candidate is not None else {"office": office}
+    return Video.objects.filter(**owner).order_by("-created_at", "-pk")
+
+
+def evidence_list_for_candidate(*, candidate: Candidate) -> QuerySet[EvidenceFile]:
+    return EvidenceFile.objects.filter(candidate=candidate).select_related("video").order_by("-created_at", "-pk")
+
+
+def offices_managed(*, office_ids) -> QuerySet[LandOffice]:
+    return LandOffice.objects.filter(pk__in=office_ids).order_by("sort_order", "name")

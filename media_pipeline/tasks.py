@@ -1,0 +1,63 @@
+"""Celery tasks: each takes ids, loads rows and calls one service, so running one twice does no harm."""
+from datetime import timedelta
+
+from celery import shared_task
+from django.db.models import Q
+
+from accounts import clock
+
+from . import services
+from .integrations import youtube
+from .models import Video
+
+PERIODIC_BATCH = 5000
+
+
+@shared_task(ignore_result=True)
+def youtube_check(video_ids: list[int]) -> None:
+    services.youtube_videos_check(video_ids=video_ids)
+
+
+@shared_task(ignore_result=True)
+def youtube_check_due() -> None:
+    """Check links whose check was lost, postponed by the quota, or kept unverified before a key was set."""
+    if not youtube.is_configured():
+        return
+    now = clock.now()
+    due = Q(state=Video.State.PENDING, state_changed_at__lt=now - timedelta(minutes=10)) | Q(
+        state=Video.State.DEFERRED, next_check_at__lte=now
+    ) | Q(state=Video.State.NOT_VERIFIED)
+    ids = list(Video.objects.filter(due, kind=Video.Kind.YOUTUBE).order_by("pk").values_list("pk", flat=True)[
+        :PERIODIC_BATCH])
+    if ids:
+        services.youtube_videos_check(video_ids=ids)
+
+
+@shared_task(ignore_result=True)
+def youtube_recheck_verified() -> None:
+    """Re-check verified links once a day to find videos later deleted or made private."""
+    if not youtube.is_configured():
+        return
+    now = clock.now()
+    stale = Q(checked_at__lt=now - timedelta(days=1)) | Q(checked_at__isnull=True)
+    ids = list(
+        Video.objects.filter(stale, kind=Video.Kind.YOUTUBE, state=Video.State.VERIFIED)
+        .exclude(next_check_at__gt=now).order_by("checked_at", "pk").values_list("pk", flat=True)[:PERIODIC_BATCH]
+    )
+    if ids:
+        services.youtube_videos_check(video_ids=ids)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def video_process(video_id: int) -> None:
+    services.video_process(video_id=video_id)
+
+
+@shared_task(ignore_result=True)
+def media_sweep() -> None:
+    services.media_sweep()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def video_youtube_publish(video_id: int) -> None:
+    services.video_youtube_publish(video_id=video_id)

@@ -1,0 +1,318 @@
+"""Pages for videos and evidence files. Views check scope, call a service or selector, and render."""
+import json
+import re
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access, selectors, services
+from .forms import EvidenceForm, UploadStartForm, YouTubeLinkForm
+from .integrations import s3, youtube
+from .models import Video
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+STREAM_CHUNK = 512 * 1024
+
+
+# ---- Owner pages -----------------------------------------------------------------------------------------------
+
+def _owner_page(request, *, candidate=None, office=None, link_form=None, status=200):
+    limits = services.limits_for_owner(candidate=candidate, office=office) if (candidate or office) else None
+    if candidate:
+        urls = {"add_link": reverse("media_pipeline:my_video_add_link"),
+                "upload_start": reverse("media_pipeline:my_video_upload_start")}
+    elif office:
+        urls = {"add_link": reverse("media_pipeline:office_video_add_link", kwargs={"office_id": office.pk}),
+                "upload_start": reverse("media_pipeline:office_video_upload_start", kwargs={"office_id": office.pk})}
+    else:
+        urls = {}
+    videos = selectors.video_list_for_owner(candidate=candidate, office=office) if (candidate or office) else []
+    other_offices = []
+    if office:
+        other_offices = [o for o in selectors.offices_managed(office_ids=access.managed_office_ids(request.user))
+                         if o.pk != office.pk]
+    return render(request, "media_pipeline/video_list.html", {
+        "candidate": candidate, "office": office, "videos": videos, "urls": urls, "limits": limits,
+        "link_form": link_form or YouTubeLinkForm(), "youtube_configured": youtube.is_configured(),
+        "other_offices": other_offices,
+    }, status=status)
+
+
+@require_GET
+def my_videos(request):
+    """List a candidate's videos, with forms to add a link or upload a file."""
+    return _owner_page(request, candidate=access.candidacy_for_user(request.user))
+
+
+@require_GET
+def our_videos(request):
+    """Send office staff to the video page of the (first) office they work at."""
+    offices = selectors.offices_managed(office_ids=access.managed_office_ids(request.user))
+    office = offices.first()
+    if office is None:
+        raise Http404
+    return redirect("media_pipeline:office_videos", office_id=office.pk)
+
+
+@require_GET
+def office_videos(request, office_id):
+    return _owner_page(request, office=access.office_get_for_manage(request.user, office_id))
+
+
+def _add_link(request, *, candidate=None, office=None, back):
+    form = YouTubeLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            video = services.video_youtube_add(url=form.cleaned_data["url"], title=form.cleaned_data["title"],
+                                               acting_user=request.user, candidate=candidate, office=office)
+        except services.MediaError as error:
+            form.add_error("url", str(error))
+        else:
+            if video.state == Video.State.NOT_VERIFIED:
+                messages.warning(request, _("The link is saved but not verified: YouTube checks are not set up."))
+            else:
+                messages.success(request, _("The link is saved."))
+            return redirect(back)
+    return _owner_page(request, candidate=candidate, office=office, link_form=form, status=400)
+
+
+@require_POST
+def my_video_add_link(request):
+    candidate = access.candidacy_for_user(request.user)
+    if candidate is None:
+        raise Http404
+    return _add_link(request, candidate=candidate, back="media_pipeline:my_videos")
+
+
+@require_POST
+def office_video_add_link(request, office_id):
+    office = access.office_get_for_manage(request.user, office_id)
+    return _add_link(request, office=office, back=reverse("media_pipeline:office_videos",
+                                                           kwargs={"office_id": office.pk}))
+
+
+def _upload_start(request, *, candidate=None, office=None):
+    form = UploadStartForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": _("Choose a video file.")}, status=400)
+    try:
+        video, ticket = services.video_upload_start(
+            title=form.cleaned_data["title"], file_name=form.cleaned_data["file_name"],
+            size=form.cleaned_data["size"], content_type=form.cleaned_data["content_type"],
+            acting_user=request.user, candidate=candidate, office=office,
+        )
+    except services.MediaError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse({
+        "video": video.pk, "upload": ticket.as_dict(),
+        "finish_url": reverse("media_pipeline:video_upload_finish", kwargs={"pk": video.pk}),
+        "detail_url": video.get_absolute_url(),
+    })
+
+
+@require_POST
+def my_video_upload_start(request):
+    candidate = access.candidacy_for_user(request.user)
+    if candidate is None:
+        raise Http404
+    return _upload_start(request, candidate=candidate)
+
+
+@require_POST
+def office_video_upload_start(request, office_id):
+    return _upload_start(request, office=access.office_get_for_manage(request.user, office_id))
+
+
+@require_http_methods(["PUT"])
+def video_upload_local(request, pk):
+    """Receive a file's bytes as the request body and stream them to local storage."""
+    video = access.video_get_for_manage(request.user, pk)
+    try:
+        services.video_upload_receive(video=video, stream=request, acting_user=request.user)
+    except services.MediaError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse({"state": Video.objects.values_list("state", flat=True).get(pk=video.pk)})
+
+
+@require_POST
+def video_upload_finish(request, pk):
+    """Called by the browser once the storage service has the file (ETags listed for a multipart upload)."""
+    video = access.video_get_for_manage(request.user, pk)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        payload = {}
+    parts = [str(etag) for etag in payload.get("parts") or []]
+    try:
+        video = services.video_upload_finish(video=video, acting_user=request.user, parts=parts,
+                                             upload_id=str(payload.get("upload_id") or ""))
+    except services.MediaError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse({"state": video.state, "detail_url": video.get_absolute_url()})
+
+
+# ---- One video -------------------------------------------------------------------------------------------------
+
+@require_GET
+def video_detail(request, pk):
+    """Show one video in a player (HTML5 for files, YouTube's privacy-enhanced embed for links)."""
+    video = access.video_get_for_watch(request.user, pk)
+    may_manage = access.video_may_manage(request.user, video)
+    back = None
+    if may_manage:
+        back = (reverse("media_pipeline:my_videos") if video.candidate_id
+                else reverse("media_pipeline:office_videos", kwargs={"office_id": video.office_id}))
+    publish = None
+    if may_manage and video.candidate_id and video.kind == Video.Kind.UPLOAD and services.google_upload_configured():
+        publish = {"connected": services.google_token_for(request.user) is not None,
+                   "connect_url": _google_connect_url(request, video)}
+    return render(request, "media_pipeline/video_detail.html",
+                  {"video": video, "may_manage": may_manage, "back": back, "publish": publish})
+
+
+@require_POST
+def video_publish(request, pk):
+    """Publish a ready upload to the candidate's own YouTube channel as unlisted."""
+    video = access.video_get_for_manage(request.user, pk)
+    try:
+        services.video_youtube_publish_request(video=video, acting_user=request.user)
+    except services.MediaError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The video is being published to your YouTube channel as unlisted."))
+    return redirect(video.get_absolute_url())
+
+
+def _google_connect_url(request, video) -> str:
+    """Return allauth's Google connect link asking for the YouTube upload permission, or "" when not set up."""
+    if not services.google_upload_configured():
+        return ""
+    from urllib.parse import urlencode
+
+    try:
+        login = reverse("google_login")
+    except NoReverseMatch:  # The provider's URLs exist only when the app was configured at start-up.
+        return ""
+    return login + "?" + urlencode({
+        "process": "connect", "scope": youtube.UPLOAD_SCOPE, "next": video.get_absolute_url(),
+        # Offline access with consent returns a refresh token, so uploads keep working after an hour.
+        "auth_params": "access_type=offline&prompt=consent",
+    })
+
+
+@require_POST
+def video_remove(request, pk):
+    video = access.video_get_for_manage(request.user, pk)
+    back = (reverse("media_pipeline:my_videos") if video.candidate_id
+            else reverse("media_pipeline:office_videos", kwargs={"office_id": video.office_id}))
+    services.video_remove(video=video, acting_user=request.user)
+    messages.success(request, _("The video was removed."))
+    return redirect(back)
+
+
+def _serve_stored(request, name: str, content_type: str, *, attachment: bool = False):
+    """Redirect to a short-lived presigned URL (S3), or serve the local file with byte ranges for seeking."""
+    if s3.is_configured():
+        from django.conf import settings
+
+        return redirect(s3.presigned_get(key=name, expires=settings.AWS_QUERYSTRING_EXPIRE,
+                                         content_type=content_type, attachment=attachment))
+    storage = Video._meta.get_field("file").storage
+    if not name or not storage.exists(name):
+        raise Http404
+    size = storage.size(name)
+    match = RANGE.match(request.headers.get("Range", ""))
+    if match and (match.group(1) or match.group(2)):
+        start, end = match.group(1), match.group(2)
+        if start:
+            first, last = int(start), min(int(end) if end else size - 1, size - 1)
+        else:
+            first, last = max(size - int(end), 0), size - 1
+        if first > last or first >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        handle = storage.open(name, "rb")
+        handle.seek(first)
+
+        def chunks(remaining=last - first + 1):
+            with handle:
+                while remaining > 0:
+                    data = handle.read(min(STREAM_CHUNK, remaining))
+                    if not data:
+                        break
+                    remaining -= len(data)
+                    yield data
+
+        response = StreamingHttpResponse(chunks(), status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+        response["Content-Length"] = str(last - first + 1)
+    else:
+        response = FileResponse(storage.open(name, "rb"), content_type=content_type, as_attachment=attachment)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def video_file(request, pk):
+    """Play a ready upload: the transcoded copy when there is one, else the original."""
+    video = access.video_get_for_watch(request.user, pk)
+    if video.kind != Video.Kind.UPLOAD or video.state != Video.State.READY:
+        raise Http404
+    if video.playback_file:
+        return _serve_stored(request, video.playback_file.name, "video/mp4")
+    return _serve_stored(request, video.file.name, video.content_type or "video/mp4")
+
+
+@require_GET
+def video_thumbnail(request, pk):
+    video = access.video_get_for_watch(request.user, pk)
+    if not video.thumbnail:
+        raise Http404
+    return _serve_stored(request, video.thumbnail.name, "image/jpeg")
+
+
+# ---- Evidence --------------------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def my_evidence(request):
+    """List a candidate's evidence files and take a new one (PDF, JPEG or PNG)."""
+    candidate = access.candidacy_for_user(request.user)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if candidate is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.evidence_add(candidate=candidate, uploaded_file=form.cleaned_data["file"],
+                                      title=form.cleaned_data["title"], acting_user=request.user)
+            except services.MediaError as error:
+                form.add_error("file", str(error))
+            else:
+                messages.success(request, _("The file was added."))
+                return redirect("media_pipeline:my_evidence")
+        status = 400
+    files = selectors.evidence_list_for_candidate(candidate=candidate) if candidate else []
+    return render(request, "media_pipeline/evidence_list.html",
+                  {"candidate": candidate, "files": files, "form": form}, status=status)
+
+
+@require_GET
+def evidence_file(request, pk):
+    evidence = access.evidence_get_for_view(request.user, pk)
+    # PDFs download rather than open inline, so a crafted document never runs in the site's origin.
+    return _serve_stored(request, evidence.file.name, evidence.content_type, attachment=not evidence.is_image)
+
+
+@require_POST
+def evidence_remove(request, pk):
+    evidence = access.evidence_get_for_manage(request.user, pk)
+    services.evidence_remove(evidence=evidence, acting_user=request.user)
+    messages.success(request, _("The file was removed."))
+    return redirect("media_pipeline:my_evidence")

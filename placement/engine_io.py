@@ -1,0 +1,138 @@
+"""The one place that turns ORM rows into engine inputs, and engine results back into rows.
+
+A run never reads the database while it solves: it freezes the cycle's inputs into a snapshot (a plain dict keyed
+by exam numbers and office codes, serialised as canonical JSON), and solves the snapshot. A replay solves the same
+stored text with the same code, so equal hashes prove the published result follows from its inputs.
+"""
+import hashlib
+import json
+from collections.abc import Hashable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from placement import engine
+
+from .models import Assignment, Candidate, ExamCycle, PlacementRun, PreferenceEntry, SuitabilityScore, Vacancy
+
+SNAPSHOT_FORMAT = 1
+
+
+def canonical_json(data) -> str:
+    """Return the canonical JSON text of data: sorted keys, no spaces, UTF-8 characters kept."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def snapshot_build(*, cycle: ExamCycle, policy: str, exam_weight: Decimal, seed: int) -> dict:
+    """Return the cycle's current placement inputs for a policy, in four queries whatever the cycle's size."""
+    capacities = dict(Vacancy.objects.filter(cycle=cycle).values_list("office__code", "seats"))
+    exam_ranks = dict(Candidate.objects.filter(cycle=cycle).values_list("exam_number", "exam_rank"))
+    preferences: dict[str, list[str]] = {number: [] for number in exam_ranks}
+    entries = PreferenceEntry.objects.filter(preference_list__candidate__cycle=cycle).order_by(
+        "preference_list_id", "position"
+    ).values_list("preference_list__candidate__exam_number", "office__code")
+    for number, code in entries:
+        # An office whose vacancy row was removed after the candidate ranked it cannot take anyone.
+        if code in capacities:
+            preferences[number].append(code)
+    data = {
+        "format": SNAPSHOT_FORMAT,
+        "cycle": cycle.pk,
+        "policy": policy,
+        "exam_weight": str(Decimal(exam_weight).quantize(Decimal("0.001"))),
+        "seed": seed,
+        "capacities": capacities,
+        "preferences": preferences,
+        "exam_ranks": exam_ranks,
+    }
+    if policy == PlacementRun.Policy.BLENDED:
+        suitability: dict[str, dict[str, str]] = {}
+        scores = SuitabilityScore.objects.filter(candidate__cycle=cycle, office__code__in=capacities).values_list(
+            "office__code", "candidate__exam_number", "score"
+        )
+        for code, number, score in scores:
+            suitability.setdefault(code, {})[number] = str(score)
+        data["suitability"] = suitability
+    return data
+
+
+@dataclass(frozen=True)
+class Solved:
+    instance: engine.Instance
+    assignment: dict[Hashable, Hashable | None]
+    blocking_pairs: list[tuple[Hashable, Hashable]]
+
+
+def instance_from_snapshot(data: dict) -> engine.Instance:
+    """Return the engine instance a snapshot describes, with the priorities of its policy."""
+    capacities = data["capacities"]
+    preferences = data["preferences"]
+    exam_ranks = data["exam_ranks"]
+    if data["policy"] == PlacementRun.Policy.EXAM_RANK:
+        order = sorted(preferences, key=lambda number: (exam_ranks[number], number))
+        return engine.exam_rank_instance(capacities, preferences, order)
+    suitability = {
+        code: {number: float(score) for number, score in scores.items()}
+        for code, scores in data.get("suitability", {}).items()
+    }
+    blended = engine.blended_priorities(
+        capacities, preferences, exam_ranks, suitability,
+        exam_weight=float(data["exam_weight"]), seed=data["seed"],
+    )
+    return blended.instance(capacities, preferences)
+
+
+def solve_snapshot(data: dict) -> Solved:
+    """Solve a snapshot with candidate-proposing deferred acceptance and check the result's stability."""
+    instance = instance_from_snapshot(data)
+    assignment = engine.solve(instance, proposing=engine.CANDIDATES).assignment
+    return Solved(instance=instance, assignment=assignment, blocking_pairs=engine.blocking_pairs(instance, assignment))
+
+
+def assignment_hash(assignment: dict) -> str:
+    """Return the SHA-256 of an assignment (exam number -> office code or null) as canonical JSON."""
+    return sha256_hex(canonical_json(assignment))
+
+
+def assignment_stats_json(solved: Solved) -> dict:
+    """Return the statistics of a solved run in the JSON shape stored on the run and drawn by the charts."""
+    stats = engine.assignment_stats(solved.instance, solved.assignment)
+    return {
+        "candidates": stats.candidates,
+        "seats": stats.seats,
+        "placed": stats.placed,
+        "unplaced": stats.unplaced,
+        "first_choice": stats.first_choice,
+        # JSON keys are strings; a list of pairs keeps the ranks in order and the null for unplaced.
+        "rank_distribution": [[rank, count] for rank, count in stats.rank_distribution.items()],
+        "seats_filled": stats.seats_filled,
+        "capacities": dict(solved.instance.capacities),
+    }
+
+
+def assignment_rows(*, run: PlacementRun, solved: Solved) -> list[Assignment]:
+    """Return unsaved Assignment rows for a solved run, in exam-number order."""
+    candidate_ids = dict(Candidate.objects.filter(cycle=run.cycle_id).values_list("exam_number", "pk"))
+    office_ids = dict(Vacancy.objects.filter(cycle=run.cycle_id).values_list("office__code", "office_id"))
+    preferences = solved.instance.preferences
+    rows = []
+    for number, code in solved.assignment.items():
+        rank = preferences[number].index(code) + 1 if code is not None else None
+        rows.append(Assignment(
+            run=run, candidate_id=candidate_ids[number], office_id=office_ids[code] if code else None,
+            preference_rank=rank,
+        ))
+    return rows
+
+
+def snapshot_load(run: PlacementRun) -> dict:
+    return json.loads(run.snapshot)
+
+
+def run_assignment(run: PlacementRun) -> dict:
+    """Return a run's stored assignment keyed like its snapshot (exam number -> office code or None)."""
+    rows = Assignment.objects.filter(run=run).values_list("candidate__exam_number", "office__code")
+    return dict(rows)

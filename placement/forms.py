@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PHASE_DEADLINE_FIELDS, ExamCycle, LandOffice, PlacementRun
+
+
+class DeadlinesForm(forms.ModelForm):
+    class Meta:
+        model = ExamCycle
+        fields = [field for _phase, field in PHASE_DEADLINE_FIELDS]
+        widgets = {field: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+                   for field in fields}
+        help_texts = {field: _("Asia/Taipei time. Leave empty to keep the phase open.") for field in fields}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+
+    def __init__(self, *args, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if offices is not None:
+            self.fields["office"] = forms.ModelChoiceField(queryset=offices, label=_("Land office"))
+            self.order_fields(["office", "file"])
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class RunForm(forms.Form):
+    policy = forms.ChoiceField(label=_("Policy"), choices=PlacementRun.Policy.choices)
+    exam_weight = forms.DecimalField(
+        label=_("Exam weight (blended policy)"), min_value=0, max_value=1, decimal_places=3, initial="0.700",
+        help_text=_("1 ranks by exam alone; 0 by suitability alone. The exam-rank policy ignores it."),
+    )
+    seed = forms.IntegerField(label=_("Lottery seed"), required=False, min_value=0, max_value=2**62,
+                              help_text=_("Breaks exact ties. Leave empty to draw one; it is stored with the run."))
+
+
+class PublishForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the correction"), required=False, max_length=500,
+                             help_text=_("Needed when this run replaces a published one."))
+
+
+def office_choices(cycle) -> forms.ModelChoiceField:
+    return LandOffice.objects.filter(vacancies__cycle=cycle).order_by("sort_order", "name")

@@ -1,0 +1,85 @@
+"""Evidence files: PDF, JPEG and PNG recognised by content, stored privately, seen by the candidate and evaluators."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.roles import Role
+from media_pipeline.models import EvidenceFile
+from tests.factories import CandidateFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def _post(client, name, content, title="測站照片"):
+    return client.post(reverse("media_pipeline:my_evidence"),
+                       {"title": title, "file": SimpleUploadedFile(name, content, content_type="application/pdf")})
+
+
+def test_a_candidate_adds_a_png_named_anything(candidate_client, candidate):
+    """A PNG is stored as image/png under a server-chosen name, whatever it was called."""
+    assert _post(candidate_client, "photo.pdf", PNG).status_code == 302
+    evidence = EvidenceFile.objects.get()
+    assert evidence.content_type == "image/png" and evidence.file.name.endswith(".png")
+    assert "photo" not in evidence.file.name
+    response = candidate_client.get(reverse("media_pipeline:evidence_file", kwargs={"pk": evidence.pk}))
+    assert b"".join(response.streaming_content) == PNG and response["Content-Type"] == "image/png"
+
+
+def test_a_pdf_downloads_as_an_attachment(candidate_client):
+    """PDFs are served as downloads, never inline in the site's origin."""
+    _post(candidate_client, "report.pdf", PDF)
+    evidence = EvidenceFile.objects.get()
+    response = candidate_client.get(reverse("media_pipeline:evidence_file", kwargs={"pk": evidence.pk}))
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("photo.jpg", b"<html><script>alert(1)</script></html>"),
+    ("report.pdf", b"GIF89a\x01\x00\x01\x00"),
+    ("empty.png", b""),
+])
+def test_files_that_are_not_pdf_jpeg_or_png_are_refused(candidate_client, name, content):
+    """HTML named .jpg, a GIF named .pdf and an empty file are refused, whatever their names say."""
+    assert _post(candidate_client, name, content).status_code == 400
+    assert not EvidenceFile.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused(candidate_client, settings):
+    """Evidence larger than MEDIA_EVIDENCE_MAX_BYTES is refused."""
+    settings.MEDIA_EVIDENCE_MAX_BYTES = 50
+    assert _post(candidate_client, "big.png", PNG + b"\0" * 100).status_code == 400
+
+
+def test_evaluators_see_evidence_and_other_candidates_get_404(client, candidate_client, cycle):
+    """Examination staff open a candidate's evidence; another candidate gets 404 and cannot remove it."""
+    _post(candidate_client, "a.png", PNG)
+    evidence = EvidenceFile.objects.get()
+    url = reverse("media_pipeline:evidence_file", kwargs={"pk": evidence.pk})
+    client.force_login(make_user(Role.EXAM_STAFF))
+    assert client.get(url).status_code == 200
+    client.force_login(CandidateFactory(cycle=cycle, user=make_user(Role.CANDIDATE)).user)
+    assert client.get(url).status_code == 404
+    assert client.post(reverse("media_pipeline:evidence_remove", kwargs={"pk": evidence.pk})).status_code == 404
+
+
+def test_a_candidate_removes_their_evidence(candidate_client, on_commit):
+    """Remove deletes the row and, after commit, the stored file."""
+    _post(candidate_client, "a.png", PNG)
+    evidence = EvidenceFile.objects.get()
+    path = evidence.file.path
+    with on_commit(execute=True):
+        candidate_client.post(reverse("media_pipeline:evidence_remove", kwargs={"pk": evidence.pk}))
+    import os
+
+    assert not EvidenceFile.objects.exists() and not os.path.exists(path)
+
+
+def test_evidence_on_s3_is_read_through_a_presigned_url(candidate_client, s3_storage):
+    """With S3 the file goes to the private bucket and is read through a short-lived signed URL."""
+    _post(candidate_client, "a.png", PNG)
+    evidence = EvidenceFile.objects.get()
+    response = candidate_client.get(reverse("media_pipeline:evidence_file", kwargs={"pk": evidence.pk}))
+    assert response.status_code == 302 and "X-Amz-Signature" in response["Location"]

@@ -1,0 +1,147 @@
+"""Uploads on local storage: streamed to disk, then probed, validated, thumbnailed and transcoded by ffmpeg."""
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts import clock
+from media_pipeline import services, tasks
+from media_pipeline.models import Video
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, on_commit, path, *, content_type="video/mp4", title="實作影片"):
+    """Upload a file the way the page's script does: start, send the bytes, and let processing run."""
+    data = path.read_bytes()
+    start = client.post(reverse("media_pipeline:my_video_upload_start"),
+                        {"title": title, "file_name": path.name, "size": len(data), "content_type": content_type})
+    assert start.status_code == 200, start.content
+    ticket = start.json()
+    assert ticket["upload"]["mode"] == "local"
+    with on_commit(execute=True):
+        response = client.put(ticket["upload"]["url"], data, content_type="application/octet-stream")
+    assert response.status_code == 200, response.content
+    return Video.objects.get(pk=ticket["video"])
+
+
+def test_a_good_mp4_becomes_ready_with_a_thumbnail_and_plays(candidate_client, on_commit, clips):
+    """An H.264/AAC MP4 is accepted as it is, gets a JPEG thumbnail, and streams with byte ranges."""
+    video = upload(candidate_client, on_commit, clips / "good.mp4")
+    assert video.state == Video.State.READY, video.problems
+    assert (video.width, video.height) == (320, 240) and round(video.duration_seconds) == 3
+    assert not video.playback_file
+    thumb = candidate_client.get(reverse("media_pipeline:video_thumbnail", kwargs={"pk": video.pk}))
+    assert b"".join(thumb.streaming_content)[:3] == b"\xff\xd8\xff"
+    played = candidate_client.get(reverse("media_pipeline:video_file", kwargs={"pk": video.pk}),
+                                  HTTP_RANGE="bytes=0-99")
+    assert played.status_code == 206 and played["Content-Range"].endswith(f"/{(clips / 'good.mp4').stat().st_size}")
+    assert b"".join(played.streaming_content) == (clips / "good.mp4").read_bytes()[:100]
+    page = candidate_client.get(video.get_absolute_url()).content.decode()
+    assert "<video controls" in page
+
+
+def test_a_file_browsers_cannot_play_is_transcoded_to_h264_mp4(candidate_client, on_commit, clips):
+    """MPEG-4 video in AVI is accepted and converted to an H.264/AAC MP4 with the index first."""
+    video = upload(candidate_client, on_commit, clips / "needs_transcode.avi", content_type="video/x-msvideo")
+    assert video.state == Video.State.READY, video.problems
+    assert video.playback_file.name.endswith("playback.mp4")
+    probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0",
+                            video.playback_file.path], capture_output=True, text=True, check=True)
+    assert probe.stdout.split() == ["h264", "aac"]
+    head = open(video.playback_file.path, "rb").read(4096)
+    assert head.find(b"moov") < head.find(b"mdat") or b"mdat" not in head  # faststart: the index comes first
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("text.mp4", "unreadable"),
+    ("truncated.mp4", "unreadable"),
+    ("audio_only.m4a", "no_video_stream"),
+    ("two_video_streams.mkv", "several_video_streams"),
+])
+def test_bad_files_are_rejected_with_the_reason(candidate_client, on_commit, clips, name, code):
+    """A text file named .mp4, a truncated file, sound only and two video tracks are rejected and say why."""
+    video = upload(candidate_client, on_commit, clips / name)
+    assert video.state == Video.State.REJECTED
+    assert code in [problem["code"] for problem in video.problems]
+    candidate_client.cookies["django_language"] = "en"
+    page = candidate_client.get(reverse("media_pipeline:my_videos")).content.decode()
+    assert video.problem_messages[0] in page
+
+
+def test_a_video_longer_than_the_cycle_allows_is_rejected(candidate_client, on_commit, clips, settings):
+    """A 3-second clip is too long when the limit is 2 seconds."""
+    settings.MEDIA_MAX_DURATION_SECONDS = 2
+    video = upload(candidate_client, on_commit, clips / "good.mp4")
+    assert [problem["code"] for problem in video.problems] == ["too_long"]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_and_while_uploading(candidate_client, clips, settings):
+    """The start refuses a declared size over the limit; a body longer than declared is cut off at the limit."""
+    settings.MEDIA_MAX_UPLOAD_BYTES = 1000
+    start = candidate_client.post(reverse("media_pipeline:my_video_upload_start"),
+                                  {"file_name": "big.mp4", "size": 5000, "content_type": "video/mp4"})
+    assert start.status_code == 400 and not Video.objects.exists()
+    start = candidate_client.post(reverse("media_pipeline:my_video_upload_start"),
+                                  {"file_name": "small.mp4", "size": 900, "content_type": "video/mp4"}).json()
+    response = candidate_client.put(start["upload"]["url"], (clips / "good.mp4").read_bytes(),
+                                    content_type="application/octet-stream")
+    assert response.status_code == 400
+    video = Video.objects.get()
+    assert video.state == Video.State.AWAITING_UPLOAD
+    assert not video.file.storage.exists(video.file.name)
+
+
+def test_processing_twice_changes_nothing_more(candidate_client, on_commit, clips):
+    """A duplicated task finds the video already processed and leaves it alone."""
+    video = upload(candidate_client, on_commit, clips / "good.mp4")
+    before = Video.objects.values().get(pk=video.pk)
+    tasks.video_process.delay(video.pk)
+    assert Video.objects.values().get(pk=video.pk) == before
+
+
+def test_the_sweeper_retries_a_stuck_upload_and_gives_up_after_three_attempts(candidate, on_commit, clips):
+    """An upload whose task was lost is processed by the sweeper; one that keeps dying is rejected."""
+    video, _ticket = services.video_upload_start(title="t", file_name="good.mp4", size=10, content_type="video/mp4",
+                                                 acting_user=candidate.user, candidate=candidate)
+    from django.core.files.storage import default_storage
+
+    default_storage.save(video.file.name, open(clips / "good.mp4", "rb"))
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    Video.objects.filter(pk=video.pk).update(state=Video.State.UPLOADED, state_changed_at=long_ago)
+    with on_commit(execute=True):
+        assert services.media_sweep()["requeued"] == 1
+    assert Video.objects.get(pk=video.pk).state == Video.State.READY
+    Video.objects.filter(pk=video.pk).update(state=Video.State.PROCESSING, state_changed_at=long_ago, attempts=3)
+    with on_commit(execute=True):
+        services.media_sweep()
+    stuck = Video.objects.get(pk=video.pk)
+    assert stuck.state == Video.State.REJECTED and stuck.problems[0]["code"] == "processing_failed"
+
+
+def test_the_sweeper_drops_uploads_that_never_arrived(candidate):
+    """A video still waiting for its file a day later is removed."""
+    with clock.frozen_at(datetime(2020, 1, 1, tzinfo=UTC)):
+        services.video_upload_start(title="t", file_name="x.mp4", size=10, content_type="video/mp4",
+                                    acting_user=candidate.user, candidate=candidate)
+    assert services.media_sweep()["dropped"] == 1
+    assert not Video.objects.exists()
+
+
+def test_removing_a_video_deletes_its_files(candidate_client, on_commit, clips):
+    """The original and the thumbnail are deleted once the removal commits."""
+    video = upload(candidate_client, on_commit, clips / "good.mp4")
+    paths = [video.file.path, video.thumbnail.path]
+    with on_commit(execute=True):
+        candidate_client.post(reverse("media_pipeline:video_remove", kwargs={"pk": video.pk}))
+    import os
+
+    assert not any(os.path.exists(path) for path in paths)
+
+
+def test_a_video_still_processing_is_not_served(candidate_client, candidate):
+    """The file view answers 404 until the video is ready."""
+    video, _ticket = services.video_upload_start(title="t", file_name="x.mp4", size=10, content_type="video/mp4",
+                                                 acting_user=candidate.user, candidate=candidate)
+    assert candidate_client.get(reverse("media_pipeline:video_file", kwargs={"pk": video.pk})).status_code == 404

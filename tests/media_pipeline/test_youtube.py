@@ -1,0 +1,160 @@
+"""YouTube links checked through the real API client against a loopback server replaying recorded payloads."""
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+
+from accounts import clock
+from media_pipeline import services, signals, tasks
+from media_pipeline.models import MediaLimits, Video
+
+pytestmark = pytest.mark.django_db
+
+ID = "dQw4w9WgXcQ"
+
+
+def _add(on_commit, candidate, video_id=ID):
+    # Checks are queued after commit; tests run inside a transaction, so run the callbacks at the block's end.
+    with on_commit(execute=True):
+        return services.video_youtube_add(url=f"https://youtu.be/{video_id}", title="示範",
+                                          acting_user=candidate.user, candidate=candidate)
+
+
+def _reload(video):
+    video.refresh_from_db()
+    return video
+
+
+def test_a_public_or_unlisted_embeddable_video_is_verified_with_its_details(on_commit, youtube_api, candidate):
+    """A recorded "verified" answer verifies the link and keeps title, channel, duration and thumbnail."""
+    youtube_api.add(ID, "verified")
+    video = _reload(_add(on_commit, candidate))
+    assert video.state == Video.State.VERIFIED
+    assert video.youtube_title.startswith("經緯儀操作示範")
+    assert video.youtube_channel == "測量考生頻道"
+    assert video.duration_seconds == 253
+    assert video.youtube_thumbnail_url.endswith("hqdefault.jpg")
+
+
+@pytest.mark.parametrize(("recorded", "code"), [
+    ("private", "youtube_private"),
+    ("not_embeddable", "youtube_not_embeddable"),
+    ("deleted", "youtube_missing"),
+    ("too_long", "too_long"),
+])
+def test_unusable_videos_are_rejected_with_a_reason_for_their_owner(
+    on_commit, youtube_api, candidate, client, recorded, code
+):
+    """Private, not embeddable, deleted and too long videos are rejected, and the owner's page says why."""
+    if recorded != "deleted":
+        youtube_api.add(ID, recorded)
+    video = _reload(_add(on_commit, candidate))
+    assert video.state == Video.State.REJECTED
+    assert [problem["code"] for problem in video.problems] == [code]
+    client.force_login(candidate.user)
+    client.cookies["django_language"] = "en"
+    page = client.get("/videos/mine/").content.decode()
+    assert video.problem_messages[0] in page
+
+
+def test_the_cycle_limit_decides_what_is_too_long(on_commit, youtube_api, candidate):
+    """A cycle's own duration limit applies to its candidates' links."""
+    MediaLimits.objects.create(cycle=candidate.cycle, max_upload_bytes=10**9, max_duration_seconds=120)
+    youtube_api.add(ID, "verified")  # 4 min 13 s
+    assert _reload(_add(on_commit, candidate)).state == Video.State.REJECTED
+
+
+def test_server_errors_are_retried_until_an_answer_comes(on_commit, youtube_api, candidate):
+    """A 500 followed by a 200 verifies the link after one retry."""
+    youtube_api.add(ID, "verified")
+    youtube_api.fail_next(500, "backend_error")
+    youtube_api.fail_next(403, "rate_limited")
+    assert _reload(_add(on_commit, candidate)).state == Video.State.VERIFIED
+    assert len(youtube_api.calls) == 3
+
+
+def test_an_api_that_keeps_failing_leaves_the_link_pending_for_the_periodic_check(
+    on_commit, youtube_api, candidate, settings
+):
+    """When every retry fails the link stays pending; the periodic check verifies it later."""
+    settings.YOUTUBE_MAX_ATTEMPTS = 3
+    youtube_api.add(ID, "verified")
+    youtube_api.fail_next(500, "backend_error", times=3)
+    video = _reload(_add(on_commit, candidate))
+    assert video.state == Video.State.PENDING
+    Video.objects.filter(pk=video.pk).update(state_changed_at=datetime(2020, 1, 1, tzinfo=UTC))
+    tasks.youtube_check_due.delay()
+    assert _reload(video).state == Video.State.VERIFIED
+
+
+def test_a_spent_daily_quota_postpones_checks_until_midnight_pacific(on_commit, youtube_api, candidate):
+    """A quota 403 defers the check to the next midnight Pacific time; it runs then and loses nothing."""
+    youtube_api.add(ID, "verified")
+    youtube_api.fail_next(403, "quota_exceeded")
+    at = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)  # 08:00 in Los Angeles (PDT)
+    with clock.frozen_at(at):
+        video = _reload(_add(on_commit, candidate))
+    assert video.state == Video.State.DEFERRED
+    assert len(youtube_api.calls) == 1  # A quota answer is not retried.
+    assert video.next_check_at == datetime(2026, 3, 11, 0, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    with clock.frozen_at(datetime(2026, 3, 11, 6, 59, tzinfo=UTC)):
+        tasks.youtube_check_due.delay()
+    assert _reload(video).state == Video.State.DEFERRED
+    with clock.frozen_at(datetime(2026, 3, 11, 7, 1, tzinfo=UTC)):
+        tasks.youtube_check_due.delay()
+    assert _reload(video).state == Video.State.VERIFIED
+
+
+def test_checks_ask_for_at_most_50_ids_a_call(on_commit, youtube_api, candidate, settings):
+    """120 links are checked in three calls of 50, 50 and 20 ids."""
+    settings.YOUTUBE_API_KEY = ""  # Add them unverified, then check them together.
+    ids = [f"vid{n:08d}" for n in range(120)]
+    for video_id in ids:
+        youtube_api.add(video_id, "verified")
+        _add(on_commit, candidate, video_id)
+    settings.YOUTUBE_API_KEY = "test-key"
+    tasks.youtube_check_due.delay()
+    assert [len(call) for call in youtube_api.calls] == [50, 50, 20]
+    assert Video.objects.filter(state=Video.State.VERIFIED).count() == 120
+
+
+def test_without_a_key_links_are_kept_as_not_verified(candidate, candidate_client, settings):
+    """With no YOUTUBE_API_KEY the link is saved as not verified and the page says so."""
+    settings.YOUTUBE_API_KEY = ""
+    candidate_client.cookies["django_language"] = "en"
+    response = candidate_client.post("/videos/mine/link/", {"url": f"https://youtu.be/{ID}", "title": "x"},
+                                     follow=True)
+    assert Video.objects.get().state == Video.State.NOT_VERIFIED
+    assert "not verified" in response.content.decode()
+
+
+def test_a_verified_video_later_made_private_is_flagged_and_its_owner_told(on_commit, youtube_api, candidate):
+    """The periodic re-check rejects a link that went private, emails its owner and signals the focus groups."""
+    youtube_api.add(ID, "verified")
+    video = _reload(_add(on_commit, candidate))
+    assert video.state == Video.State.VERIFIED
+    youtube_api.add(ID, "private")
+    heard = []
+
+    def listener(sender, video, **kwargs):
+        heard.append(video.pk)
+
+    signals.video_unavailable.connect(listener)
+    try:
+        with clock.frozen_at(datetime(2099, 1, 1, tzinfo=UTC)):
+            with on_commit(execute=True):
+                tasks.youtube_recheck_verified.delay()
+    finally:
+        signals.video_unavailable.disconnect(listener)
+    assert _reload(video).state == Video.State.REJECTED
+    assert heard == [video.pk]
+    assert [message.to for message in mail.outbox] == [[candidate.user.email]]
+
+
+def test_a_recheck_soon_after_verification_does_not_call_the_api(on_commit, youtube_api, candidate):
+    """Links checked within the last day are not re-checked."""
+    youtube_api.add(ID, "verified")
+    _add(on_commit, candidate)
+    tasks.youtube_recheck_verified.delay()
+    assert len(youtube_api.calls) == 1

@@ -1,0 +1,131 @@
+"""The candidate's preference list: ordering without JavaScript, saving as they go, submitting, the deadline."""
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts import clock
+from accounts.roles import Role
+from placement import services
+from placement.models import PreferenceList
+from tests.factories import CandidateFactory, LandOfficeFactory, VacancyFactory, make_user
+
+pytestmark = pytest.mark.django_db
+URL = reverse("placement:preference_edit")
+
+
+@pytest.fixture
+def candidate(cycle, client):
+    user = make_user(Role.CANDIDATE)
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return CandidateFactory(cycle=cycle, user=user, residence_latitude=Decimal("25.03300"),
+                            residence_longitude=Decimal("121.56500"))
+
+
+@pytest.fixture
+def offices(cycle):
+    offices = [LandOfficeFactory(latitude=Decimal("25.03300"), longitude=Decimal("121.56500") + i) for i in range(3)]
+    for office in offices:
+        VacancyFactory(cycle=cycle, office=office, seats=2)
+    return offices
+
+
+def _order(candidate):
+    return list(candidate.preference_list.entries.values_list("office_id", flat=True))
+
+
+def test_buttons_add_move_and_remove_offices_without_javascript(client, candidate, offices):
+    """Plain form buttons add offices, move them up and down, and remove them; each change is saved."""
+    a, b, c = (office.pk for office in offices)
+    for office_id in (a, b, c):
+        assert client.post(URL, {"action": f"add:{office_id}"}).status_code == 302
+    assert _order(candidate) == [a, b, c]
+    client.post(URL, {"action": f"up:{c}"})
+    assert _order(candidate) == [a, c, b]
+    client.post(URL, {"action": f"down:{a}"})
+    assert _order(candidate) == [c, a, b]
+    client.post(URL, {"action": f"remove:{a}"})
+    assert _order(candidate) == [c, b]
+
+
+def test_dragging_saves_the_whole_order_as_json(client, candidate, offices):
+    """The drag-and-drop script posts the new order and gets a JSON answer."""
+    a, b, c = (office.pk for office in offices)
+    response = client.post(URL, {"action": "order", "order": f"{c},{a}"}, HTTP_ACCEPT="application/json")
+    assert response.json() == {"ok": True}
+    assert _order(candidate) == [c, a]
+
+
+def test_an_office_without_vacancies_cannot_be_ranked(client, candidate, offices):
+    """Offering no seats in the cycle keeps an office out of the list."""
+    elsewhere = LandOfficeFactory()
+    response = client.post(URL, {"action": "order", "order": f"{elsewhere.pk}"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert not PreferenceList.objects.exists()
+
+
+def test_submitting_records_the_time_and_the_hash_and_an_edit_withdraws_it(client, candidate, offices):
+    """Submitting stores a timestamp and the SHA-256 of the list; changing the list afterwards clears them."""
+    client.post(URL, {"action": f"add:{offices[0].pk}"})
+    moment = clock.now()
+    with clock.frozen_at(moment):
+        client.post(URL, {"action": "submit"})
+    preference_list = PreferenceList.objects.get()
+    assert preference_list.submitted_at == moment
+    assert preference_list.submitted_sha256 == services.preference_list_hash([offices[0].code])
+    assert preference_list.submitted_sha256 in client.get(URL).content.decode()
+    client.post(URL, {"action": f"add:{offices[1].pk}"})
+    preference_list.refresh_from_db()
+    assert preference_list.submitted_at is None and preference_list.submitted_sha256 == ""
+
+
+def test_the_page_shows_seats_county_distance_and_why_truthful_ranking_is_safe(client, candidate, offices):
+    """Each office shows its seats and its distance from home; the page explains that honesty is safe."""
+    body = client.get(URL).content.decode()
+    assert "Rank the offices in the order you really prefer them" in body
+    # One degree of longitude at 25°N is about 100.8 km.
+    assert re.search(r">\s*100\.[0-9]\s*<", body)
+    assert offices[0].county in body
+
+
+def test_after_the_deadline_the_list_is_read_only(client, candidate, offices, cycle):
+    """After the preference deadline the page shows the list without buttons, and a change is refused."""
+    client.post(URL, {"action": f"add:{offices[0].pk}"})
+    cycle.preferences_until = clock.now() + timedelta(hours=1)
+    cycle.save()
+    with clock.frozen_at(clock.now() + timedelta(hours=2)):
+        body = client.get(URL).content.decode()
+        response = client.post(URL, {"action": f"add:{offices[1].pk}"}, follow=True)
+    assert 'value="add:' not in body and "can no longer change" in body
+    assert "deadline has passed" in str(list(response.context["messages"])[0])
+    assert _order(candidate) == [offices[0].pk]
+
+
+def test_a_candidate_without_a_record_in_the_current_cycle_sees_an_explanation(client, cycle):
+    """A candidate account not linked to the current cycle gets a page that says so."""
+    client.force_login(make_user(Role.CANDIDATE))
+    assert client.get(URL).status_code == 200
+
+
+def test_the_preference_page_keeps_a_constant_number_of_queries(client, candidate, cycle):
+    """The page costs the same queries with 3 or 30 offices, listed or not."""
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    for _n in range(3):
+        VacancyFactory(cycle=cycle)
+    services.preference_list_save(candidate=candidate, office_ids=list(cycle.vacancies.values_list("office_id",
+                                                                                                   flat=True))[:2])
+    few = count()
+    for _n in range(27):
+        VacancyFactory(cycle=cycle)
+    services.preference_list_save(candidate=candidate, office_ids=list(cycle.vacancies.values_list("office_id",
+                                                                                                   flat=True))[:20])
+    assert count() == few

@@ -1,0 +1,233 @@
+"""Placement runs, comparison, publishing, immutability in the database, and replay."""
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import Role
+from placement import services
+from placement.engine_io import snapshot_load
+from placement.models import Assignment, PlacementRun, Publication, SuitabilityScore, Vacancy
+from tests.conftest import require_service
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client):
+    user = make_user(Role.EXAM_STAFF)
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return user
+
+
+def _placements(run):
+    return dict(Assignment.objects.filter(run=run).values_list("candidate__exam_rank", "office_id"))
+
+
+def test_a_run_before_the_preference_deadline_is_refused(world):
+    """Runs wait until every list is final."""
+    with pytest.raises(services.PlacementError, match="after the preference deadline"):
+        world.run()
+    assert not PlacementRun.objects.exists()
+
+
+def test_a_run_stores_its_snapshot_hashes_and_a_stable_assignment(world, django_capture_on_commit_callbacks):
+    """The background task stores the canonical snapshot, both hashes, the engine version and the stability check."""
+    world.close_preferences()
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    assert run.status == PlacementRun.Status.SUCCEEDED and run.progress == 100
+    assert len(run.snapshot_sha256) == 64 and len(run.assignment_sha256) == 64
+    assert run.engine_version and run.blocking_pairs == 0
+    a, b, c = (office.pk for office in world.offices)
+    # Exam order: rank 1 takes a, rank 2 (a, c) gets c, rank 3 (b, a) gets b, rank 4 (a, b, c) gets c, rank 5 none.
+    assert _placements(run) == {1: a, 2: c, 3: b, 4: c, 5: None}
+    assert snapshot_load(run)["preferences"][world.candidates[0].exam_number] == [world.offices[0].code,
+                                                                                  world.offices[1].code]
+    assert run.stats["first_choice"] == 2
+
+
+def test_a_run_cannot_start_while_another_is_under_way(world):
+    """A second start while the first is queued is refused, and the database enforces it too."""
+    world.close_preferences()
+    world.run()  # Queued: without the on-commit callbacks, the task does not run.
+    with pytest.raises(services.PlacementError, match="still under way"):
+        world.run()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlacementRun.objects.create(cycle=world.cycle, policy="exam_rank", seed=1, created_at=world.cycle.created_at)
+
+
+def test_executing_a_run_twice_changes_nothing_more(world, django_capture_on_commit_callbacks):
+    """The task is idempotent: a finished run is left as it is."""
+    world.close_preferences()
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    services.placement_run_execute(run_id=run.pk)
+    assert Assignment.objects.filter(run=run).count() == 5
+    assert PlacementRun.objects.get(pk=run.pk).assignment_sha256 == run.assignment_sha256
+
+
+def test_the_blended_policy_uses_imported_suitability_scores(world, django_capture_on_commit_callbacks):
+    """With all weight on suitability, the office's best-scored candidate wins its seat over a better exam rank."""
+    world.close_preferences()
+    first, *_rest, fourth, _fifth = world.candidates
+    office_a = world.offices[0]
+    services.suitability_import(cycle=world.cycle, office=office_a, filename="s.csv",
+                                content=f"exam_number,score\n{first.exam_number},1\n{fourth.exam_number},9\n".encode())
+    run = world.run(policy="blended", exam_weight=Decimal("0"), capture=django_capture_on_commit_callbacks)
+    assert _placements(run)[4] == office_a.pk
+    assert SuitabilityScore.objects.count() == 2
+    assert snapshot_load(run)["suitability"][office_a.code][fourth.exam_number] == "9.000"
+
+
+def test_replay_reproduces_the_hashes_and_detects_tampering(world, django_capture_on_commit_callbacks):
+    """placement_replay recomputes the run from its snapshot: the hashes match, and a changed hash is reported."""
+    world.close_preferences()
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    out = io.StringIO()
+    call_command("placement_replay", str(run.pk), stdout=out)
+    assert "reproduces the stored run" in out.getvalue()
+    assert out.getvalue().count(" match") == 2
+    PlacementRun.objects.filter(pk=run.pk).update(assignment_sha256="0" * 64)
+    with pytest.raises(CommandError, match="does not reproduce"):
+        call_command("placement_replay", str(run.pk), stdout=io.StringIO())
+
+
+def test_two_runs_compare_side_by_side_with_a_chart(client, staff, world, django_capture_on_commit_callbacks):
+    """The compare page shows both runs' totals, who moves, and an SVG chart of achieved ranks."""
+    world.close_preferences()
+    run_a = world.run(capture=django_capture_on_commit_callbacks)
+    services.suitability_import(cycle=world.cycle, office=world.offices[0], filename="s.csv",
+                                content=f"exam_number,score\n{world.candidates[3].exam_number},9\n".encode())
+    run_b = world.run(policy="blended", exam_weight=0, capture=django_capture_on_commit_callbacks)
+    response = client.get(reverse("placement:run_compare", kwargs={"pk": world.cycle.pk}),
+                          {"a": run_a.pk, "b": run_b.pk})
+    body = response.content.decode()
+    assert response.context["comparison"].moves
+    assert "<svg" in body and world.candidates[3].exam_number in body
+
+
+def test_publishing_notifies_and_locks_the_run_in_the_database(client, staff, world, mailoutbox,
+                                                               django_capture_on_commit_callbacks):
+    """Publishing emails candidates and offices; afterwards the database refuses to change the run's rows."""
+    world.close_preferences()
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    make_user(Role.OFFICE_STAFF, office=world.offices[0], email="staff-a@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("placement:run_publish", kwargs={"pk": run.pk}))
+    assert Publication.objects.get().run == run
+    recipients = sorted(address for message in mailoutbox for address in message.to)
+    assert "staff-a@example.com" in recipients and world.candidates[0].email in recipients
+    services.publication_notify(publication_id=run.publication.pk)
+    assert len(mailoutbox) == 6  # Five candidates and one office; a second notify sends nothing.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assignment.objects.filter(run=run).update(office=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlacementRun.objects.filter(pk=run.pk).update(seed=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assignment.objects.create(run=run, candidate=world.candidates[0])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Publication.objects.filter(pk=run.publication.pk).update(reason="changed")
+
+
+def test_postgresql_also_refuses_deleting_a_published_run(world, django_capture_on_commit_callbacks):
+    """On PostgreSQL the trigger also refuses deleting a published run, its assignments or its publication."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL (set DATABASE_URL)")
+    world.close_preferences()
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    services.publication_create(run=run)
+    for statement in ("DELETE FROM placement_assignment WHERE run_id = %s",
+                      "DELETE FROM placement_publication WHERE run_id = %s",
+                      "UPDATE placement_placementrun SET seed = 1 WHERE id = %s"):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [run.pk])
+    assert Assignment.objects.filter(run=run).count() == 5
+
+
+def test_an_unstable_or_stale_run_is_not_published(world, django_capture_on_commit_callbacks):
+    """A run with blocking pairs, or whose inputs changed since its snapshot, is refused with a message."""
+    world.close_preferences()
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    PlacementRun.objects.filter(pk=run.pk).update(blocking_pairs=2)
+    with pytest.raises(services.PlacementError, match="not stable"):
+        services.publication_create(run=run)
+    PlacementRun.objects.filter(pk=run.pk).update(blocking_pairs=0)
+    Vacancy.objects.filter(office=world.offices[0]).update(seats=3)
+    with pytest.raises(services.PlacementError, match="inputs changed"):
+        services.publication_create(run=run)
+    assert not Publication.objects.exists()
+
+
+def test_a_correction_supersedes_the_published_run_and_both_are_kept(world, django_capture_on_commit_callbacks):
+    """Publishing a second run needs a reason, supersedes the first, and keeps both."""
+    world.close_preferences()
+    first = world.run(capture=django_capture_on_commit_callbacks)
+    services.publication_create(run=first)
+    second = world.run(seed=8, capture=django_capture_on_commit_callbacks)
+    with pytest.raises(services.PlacementError, match="Say why"):
+        services.publication_create(run=second)
+    correction = services.publication_create(run=second, reason="Seats of office A were wrong.")
+    assert correction.supersedes == first.publication
+    assert Publication.objects.count() == 2
+    with pytest.raises(services.PlacementError, match="already published"):
+        services.publication_create(run=first, reason="again")
+
+
+def test_the_run_list_keeps_a_constant_number_of_queries(client, staff, world, django_capture_on_commit_callbacks):
+    """The run list costs the same with one run or four."""
+    world.close_preferences()
+    world.run(capture=django_capture_on_commit_callbacks)
+    url = reverse("placement:run_list", kwargs={"pk": world.cycle.pk})
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    for seed in range(3):
+        world.run(seed=seed, capture=django_capture_on_commit_callbacks)
+    assert count() == few
+
+
+def test_the_run_page_shows_progress_stability_and_hashes(client, staff, world, django_capture_on_commit_callbacks):
+    """A queued run shows a progress bar that refreshes; a finished one its hashes and stability check."""
+    world.close_preferences()
+    queued = world.run()
+    body = client.get(reverse("placement:run_detail", kwargs={"pk": queued.pk})).content.decode()
+    assert "<progress" in body and 'http-equiv="refresh"' in body
+    services.placement_run_execute(run_id=queued.pk)
+    queued.refresh_from_db()
+    body = client.get(reverse("placement:run_detail", kwargs={"pk": queued.pk})).content.decode()
+    assert queued.assignment_sha256 in body and "Stable" in body
+
+
+def test_starting_a_run_in_the_ui_redirects_to_it(client, staff, world, django_capture_on_commit_callbacks):
+    """The run form queues a run and shows it; a second start is refused with a message."""
+    world.close_preferences()
+    url = reverse("placement:run_list", kwargs={"pk": world.cycle.pk})
+    response = client.post(url, {"policy": "exam_rank", "exam_weight": "1", "seed": "3"})
+    run = PlacementRun.objects.get()
+    assert response["Location"] == reverse("placement:run_detail", kwargs={"pk": run.pk})
+    response = client.post(url, {"policy": "exam_rank", "exam_weight": "1", "seed": "3"}, follow=True)
+    assert any("still under way" in str(message) for message in response.context["messages"])
+
+
+def test_a_failing_run_records_its_error_and_frees_the_cycle(world, monkeypatch, django_capture_on_commit_callbacks):
+    """When the engine fails, the run is marked failed with the reason, and a new run may start."""
+    from placement import engine_io
+
+    def broken(data):
+        raise ValueError("office X ranks unknown candidate")
+
+    world.close_preferences()
+    monkeypatch.setattr(engine_io, "solve_snapshot", broken)
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    assert run.status == PlacementRun.Status.FAILED and "unknown candidate" in run.error
+    monkeypatch.undo()
+    assert world.run(seed=2, capture=django_capture_on_commit_callbacks).status == PlacementRun.Status.SUCCEEDED
