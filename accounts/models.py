@@ -101,8 +101,8 @@ class RoleGrant(models.Model):
             models.CheckConstraint(
                 name="office_roles_name_an_office",
                 condition=(
-                    Q(role__in=[r.value for r in OFFICE_ROLES], office__isnull=False)
-                    | (~Q(role__in=[r.value for r in OFFICE_ROLES]) & Q(office__isnull=True))
+                    Q(role__in=sorted(role.value for role in OFFICE_ROLES), office__isnull=False)
+                    | (~Q(role__in=sorted(role.value for role in OFFICE_ROLES)) & Q(office__isnull=True))
                 ),
             ),
             models.UniqueConstraint(

@@ -10,6 +10,7 @@ Needs ffmpeg and moto[server]; uses a throwaway SQLite database and bucket.
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -186,8 +187,11 @@ def main() -> None:
     parser.add_argument("--upload-mb", type=int, default=500)
     parser.add_argument("--clip-seconds", type=int, default=60)
     args = parser.parse_args()
-    bench_upload(args.upload_mb)
-    bench_probe(args.clip_seconds)
+    try:
+        bench_upload(args.upload_mb)
+        bench_probe(args.clip_seconds)
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
 
 
 if __name__ == "__main__":

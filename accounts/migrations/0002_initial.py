@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='rolegrant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('office__isnull', False), ('role__in', ['focus_group_leader', 'office_staff', 'focus_group_member'])), models.Q(models.Q(('role__in', ['focus_group_leader', 'office_staff', 'focus_group_member']), _negated=True), ('office__isnull', True)), _connector='OR'), name='office_roles_name_an_office'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('office__isnull', False), ('role__in', ['focus_group_leader', 'focus_group_member', 'office_staff'])), models.Q(models.Q(('role__in', ['focus_group_leader', 'focus_group_member', 'office_staff']), _negated=True), ('office__isnull', True)), _connector='OR'), name='office_roles_name_an_office'),
         ),
         migrations.AddConstraint(
             model_name='rolegrant',

@@ -113,6 +113,9 @@ def _authorized_http(credentials):
 
     # A CA bundle of our own is only for tests, whose loopback server has a self-signed certificate.
     http = httplib2.Http(ca_certs=settings.YOUTUBE_API_CA_CERTS or None, timeout=120)
+    # A resumable upload answers 308 "Resume Incomplete" between chunks; httplib2 would take it for a redirect
+    # (googleapiclient's own build_http makes the same exception).
+    http.redirect_codes = http.redirect_codes - {308}
     return google_auth_httplib2.AuthorizedHttp(credentials, http=http)
 
 

@@ -79,6 +79,10 @@ def clips(tmp_path_factory):
            str(folder / "good.mp4"))
     # MPEG-4 Part 2 in AVI is accepted but no browser plays it, so it is transcoded.
     ffmpeg(*video, *audio, "-c:v", "mpeg4", "-c:a", "mp3", "-shortest", str(folder / "needs_transcode.avi"))
+    # Noise does not compress, so one second of it makes a file of several resumable-upload chunks.
+    ffmpeg("-f", "lavfi", "-i", "nullsrc=size=320x240:rate=25:duration=1,geq=random(1)*255:128:128", *audio,
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+           str(folder / "noise.mp4"))
     ffmpeg(*audio, "-c:a", "aac", str(folder / "audio_only.m4a"))
     ffmpeg(*video, "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=3", "-map", "0:v", "-map", "1:v",
            "-c:v", "libx264", "-pix_fmt", "yuv420p", str(folder / "two_video_streams.mkv"))

@@ -173,3 +173,15 @@ def test_office_staff_start_an_upload_within_the_current_cycles_limit(client, of
     assert client.post(url, {"file_name": "intro.mp4", "size": 6000, "content_type": "video/mp4"}).status_code == 400
     refused = client.post(url, {"file_name": "page.html", "size": 10, "content_type": "text/html"})
     assert refused.status_code == 400
+
+
+def test_the_office_video_list_keeps_a_constant_number_of_queries(client, office, staff_user):
+    """The office list costs the same queries with 2 or 20 videos."""
+    client.force_login(staff_user)
+    for n in range(2):
+        _link(office=office, youtube_id=f"a{n:010d}")
+    url = reverse("media_pipeline:office_videos", kwargs={"office_id": office.pk})
+    few = _queries(client, url)
+    for n in range(18):
+        _link(office=office, youtube_id=f"b{n:010d}")
+    assert _queries(client, url) == few

@@ -122,9 +122,9 @@ def google(settings, tmp_path):
 
 @pytest.fixture
 def ready_video(candidate, candidate_client, on_commit, clips):
-    data = (clips / "good.mp4").read_bytes()
+    data = (clips / "noise.mp4").read_bytes()
     ticket = candidate_client.post(reverse("media_pipeline:my_video_upload_start"),
-                                   {"title": "經緯儀操作", "file_name": "good.mp4", "size": len(data),
+                                   {"title": "經緯儀操作", "file_name": "noise.mp4", "size": len(data),
                                     "content_type": "video/mp4"}).json()
     with on_commit(execute=True):
         candidate_client.put(ticket["upload"]["url"], data, content_type="application/octet-stream")
@@ -152,7 +152,7 @@ def test_a_ready_upload_is_published_unlisted_with_a_refreshed_token(
     ready_video.refresh_from_db()
     assert ready_video.publication == Video.Publication.PUBLISHED
     assert ready_video.published_youtube_id == "NEWVIDEO123"
-    assert bytes(google.received) == (clips / "good.mp4").read_bytes()
+    assert bytes(google.received) == (clips / "noise.mp4").read_bytes()
     assert google.metadata["status"]["privacyStatus"] == "unlisted"
     assert google.refreshes == 1 and google.chunks >= 2
     google_token.refresh_from_db()

@@ -140,7 +140,7 @@ def test_imports_close_at_the_preference_deadline(client, cycle):
     client.force_login(make_user(Role.EXAM_STAFF))
     response = client.post(_import_url(cycle, "candidates"),
                            {"file": SimpleUploadedFile("c.csv", CANDIDATES_CSV.encode())}, follow=True)
-    assert "deadline" in str(list(response.context["messages"])[0])
+    assert "截止時間已過" in str(list(response.context["messages"])[0])
     assert not Candidate.objects.exists()
 
 
