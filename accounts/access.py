@@ -73,6 +73,7 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "placement:candidate_detail": frozenset({EXAM_STAFF, CANDIDATE}),
     "placement:candidate_result": frozenset({EXAM_STAFF, CANDIDATE}),
     "placement:preference_edit": frozenset({CANDIDATE}),
+    "placement:residence_edit": frozenset({CANDIDATE}),
     "placement:office_placements": frozenset({OFFICE_STAFF, LEADER}),
     "placement:cycle_detail": frozenset({EXAM_STAFF}),
     "placement:cycle_import": frozenset({EXAM_STAFF}),

@@ -49,3 +49,15 @@ class PublishForm(forms.Form):
 
 def office_choices(cycle) -> forms.ModelChoiceField:
     return LandOffice.objects.filter(vacancies__cycle=cycle).order_by("sort_order", "name")
+
+
+class ResidenceForm(forms.Form):
+    county = forms.ChoiceField(label=_("County or city where you live"))
+    district = forms.CharField(label=_("District, township or city"), max_length=20, required=False,
+                               help_text=_("For example 大安區 or 竹東鎮. Distances are approximate."))
+
+    def __init__(self, *args, **kwargs):
+        from .geo import TAIWAN_COUNTIES
+
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [("", "—"), *((county, county) for county in TAIWAN_COUNTIES)]

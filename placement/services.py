@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .geo import TAIWAN_COUNTIES, residence_point
 from .models import (
     PHASE_DEADLINE_FIELDS,
     Assignment,
@@ -143,6 +144,8 @@ def exam_cycle_set_deadlines(*, cycle: ExamCycle, deadlines: dict) -> ExamCycle:
 # Imports ----------------------------------------------------------------------------------------------------------
 
 CANDIDATE_COLUMNS = ["exam_number", "name", "email", "exam_score", "exam_rank"]
+# Optional: where a candidate lives, so the preference page can show each office's distance.
+CANDIDATE_RESIDENCE_COLUMNS = ["residence_county", "residence_district"]
 VACANCY_COLUMNS = ["office", "seats"]
 SUITABILITY_COLUMNS = ["exam_number", "score"]
 # Header names staff are likely to use, including the Chinese ones of the exam authority's spreadsheets.
@@ -151,6 +154,8 @@ COLUMN_ALIASES = {
     "email_address": "email",
     "score": "exam_score", "成績": "exam_score", "rank": "exam_rank", "名次": "exam_rank",
     "office_code": "office", "office_name": "office", "機關": "office", "地政事務所": "office",
+    "居住縣市": "residence_county", "縣市": "residence_county", "居住鄉鎮市區": "residence_district",
+    "鄉鎮市區": "residence_district",
     "職缺": "seats", "名額": "seats", "suitability": "score", "妥適性分數": "score",
 }
 
@@ -182,7 +187,9 @@ def _parse_candidates(cycle, content: bytes, filename: str) -> list[dict]:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    table = read_table(content, filename=filename, columns=CANDIDATE_COLUMNS, aliases=COLUMN_ALIASES)
+    table = read_table(content, filename=filename, columns=CANDIDATE_COLUMNS,
+                       optional=tuple(CANDIDATE_RESIDENCE_COLUMNS), aliases=COLUMN_ALIASES)
+    offices = list(LandOffice.objects.values_list("county", "district", "latitude", "longitude"))
     errors: list[RowError] = []
     rows: list[dict] = []
     seen: dict[str, dict[str, int]] = {"exam_number": {}, "exam_rank": {}, "email": {}}
@@ -212,6 +219,13 @@ def _parse_candidates(cycle, content: bytes, filename: str) -> list[dict]:
         if rank is None or rank < 1:
             errors.append(RowError(line, "exam_rank", _("The exam rank must be a whole number of 1 or more.")))
         row["exam_rank"] = rank
+        if "residence_county" in raw:
+            county = raw["residence_county"].replace("台", "臺")
+            if county and county not in TAIWAN_COUNTIES:
+                errors.append(RowError(line, "residence_county", _(
+                    "%(value)s is not a county or city of Taiwan (write it as in 臺北市 or 新竹縣)."
+                ) % {"value": county}))
+            row.update(_residence_fields(county, raw.get("residence_district", ""), offices))
         for column in ("exam_number", "exam_rank", "email"):
             value = row[column]
             if value in (None, ""):
@@ -238,6 +252,27 @@ def _parse_candidates(cycle, content: bytes, filename: str) -> list[dict]:
     return rows
 
 
+def _residence_fields(county: str, district: str, offices) -> dict:
+    point = residence_point(county, district, offices)
+    return {
+        "residence_county": county[:20], "residence_district": district.strip()[:20],
+        "residence_latitude": Decimal(f"{point[0]:.5f}") if point else None,
+        "residence_longitude": Decimal(f"{point[1]:.5f}") if point else None,
+    }
+
+
+RESIDENCE_FIELDS = ["residence_county", "residence_district", "residence_latitude", "residence_longitude"]
+
+
+def candidate_residence_set(*, candidate: Candidate, county: str, district: str) -> Candidate:
+    """Record where a candidate lives, with coordinates approximated from the land offices' locations."""
+    offices = LandOffice.objects.values_list("county", "district", "latitude", "longitude")
+    for field, value in _residence_fields(county, district, offices).items():
+        setattr(candidate, field, value)
+    candidate.save(update_fields=RESIDENCE_FIELDS)
+    return candidate
+
+
 def candidates_import(*, cycle: ExamCycle, content: bytes, filename: str, acting_user=None,
                       send_invitations: bool = True) -> ImportReport:
     """Create or update a cycle's candidates from a table, matching by exam number; all rows or none.
@@ -253,6 +288,9 @@ def candidates_import(*, cycle: ExamCycle, content: bytes, filename: str, acting
     rows = _parse_candidates(cycle, content, filename)
     existing = {candidate.exam_number: candidate for candidate in Candidate.objects.filter(cycle=cycle)}
     fields = ["name", "email", "exam_score", "exam_rank"]
+    # A file without residence columns leaves residences as they are.
+    if rows and "residence_county" in rows[0]:
+        fields += RESIDENCE_FIELDS
     created = updated = unchanged = invited = 0
     new_candidates: list[Candidate] = []
     with transaction.atomic():
@@ -394,7 +432,8 @@ def suitability_import(*, cycle: ExamCycle, office: LandOffice, content: bytes, 
 
 
 def candidates_export_rows(*, cycle: ExamCycle):
-    return Candidate.objects.filter(cycle=cycle).order_by("exam_rank").values_list(*CANDIDATE_COLUMNS)
+    return Candidate.objects.filter(cycle=cycle).order_by("exam_rank").values_list(
+        *CANDIDATE_COLUMNS, *CANDIDATE_RESIDENCE_COLUMNS)
 
 
 def vacancies_export_rows(*, cycle: ExamCycle):

@@ -65,19 +65,20 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         raise TableError([RowError(0, "", _("The CSV file is malformed: %(error)s") % {"error": error})]) from error
 
 
-def read_table(content: bytes, *, filename: str, columns: list[str],
+def read_table(content: bytes, *, filename: str, columns: list[str], optional: tuple[str, ...] = (),
                aliases: dict[str, str] | None = None) -> list[tuple[int, dict[str, str]]]:
     """Return (row number, {column: text}) for every non-empty row of a CSV or XLSX table.
 
     The header row must name every column in `columns` (case and spaces ignored; `aliases` maps other header
-    names to a column). Raise TableError when the file cannot be read or a column is missing.
+    names to a column). Columns in `optional` are read when the header has them and left out of the rows
+    otherwise. Raise TableError when the file cannot be read or a column is missing.
     """
     is_xlsx = filename.lower().endswith(".xlsx") or content[:2] == b"PK"
     rows = _xlsx_rows(content) if is_xlsx else _csv_rows(content)
     if not rows:
         raise TableError([RowError(1, "", _("The file is empty: it needs a header row naming the columns."))])
     # Only aliases of this table's columns apply: "score" means the exam score in one table, suitability in another.
-    aliases = {name: column for name, column in (aliases or {}).items() if column in columns}
+    aliases = {name: column for name, column in (aliases or {}).items() if column in columns or column in optional}
     header = []
     for cell in rows[0]:
         name = cell.strip().lower().replace(" ", "_")
@@ -88,7 +89,7 @@ def read_table(content: bytes, *, filename: str, columns: list[str],
             RowError(1, column, _("The header row has no column %(column)s.") % {"column": column})
             for column in missing
         ])
-    positions = {column: header.index(column) for column in columns}
+    positions = {column: header.index(column) for column in [*columns, *optional] if column in header}
     table = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):

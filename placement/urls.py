@@ -19,4 +19,5 @@ urlpatterns = [
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/result/", views.candidate_result, name="candidate_result"),
     path("preferences/", views.preference_edit, name="preference_edit"),
+    path("preferences/residence/", views.residence_edit, name="residence_edit"),
 ]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from . import access, charts, selectors, services
 from .filters import LandOfficeFilter, ResultFilter
-from .forms import DeadlinesForm, ImportForm, PublishForm, RunForm
+from .forms import DeadlinesForm, ImportForm, PublishForm, ResidenceForm, RunForm
 from .models import Assignment, Candidate, LandOffice, Phase, PlacementRun, Publication, Vacancy
 from .tabular import FORMATS, TableError, write_table
 
@@ -123,7 +123,8 @@ def cycle_export(request, pk, kind):
     if kind not in EXPORT_KINDS or fmt not in FORMATS:
         raise Http404
     if kind == "candidates":
-        columns, rows = services.CANDIDATE_COLUMNS, services.candidates_export_rows(cycle=cycle)
+        columns = services.CANDIDATE_COLUMNS + services.CANDIDATE_RESIDENCE_COLUMNS
+        rows = services.candidates_export_rows(cycle=cycle)
     elif kind == "vacancies":
         columns, rows = ["office", "seats"], services.vacancies_export_rows(cycle=cycle)
     else:
@@ -163,10 +164,29 @@ def preference_edit(request):
         return redirect("placement:preference_edit")
     context = selectors.preference_page(candidate=candidate)
     phase = selectors.phase_info(candidate.cycle)
+    residence_form = ResidenceForm(initial={
+        "county": candidate.residence_county, "district": candidate.residence_district,
+    })
     return render(request, "placement/preference_edit.html", {
-        "candidate": candidate, "editable": editable, "phase": phase,
+        "candidate": candidate, "editable": editable, "phase": phase, "residence_form": residence_form,
         "deadline": candidate.cycle.preferences_until, **context,
     })
+
+
+@require_POST
+def residence_edit(request):
+    """Record where the candidate lives, so the preference page can show distances."""
+    candidate = selectors.current_candidacy(request.user)
+    if candidate is None:
+        raise Http404
+    form = ResidenceForm(request.POST)
+    if form.is_valid():
+        services.candidate_residence_set(candidate=candidate, county=form.cleaned_data["county"],
+                                         district=form.cleaned_data["district"])
+        messages.success(request, _("Your residence is saved; distances are updated."))
+    else:
+        messages.error(request, _("Choose the county or city where you live."))
+    return redirect("placement:preference_edit")
 
 
 def _preference_action(candidate, data) -> None:

@@ -175,7 +175,7 @@ def test_exports_have_the_shape_the_import_reads(client, cycle, fmt):
     assert response.status_code == 200
     if fmt == "xlsx":
         rows = list(load_workbook(io.BytesIO(response.content)).active.values)
-        assert rows[0] == tuple(services.CANDIDATE_COLUMNS)
+        assert rows[0] == tuple(services.CANDIDATE_COLUMNS + services.CANDIDATE_RESIDENCE_COLUMNS)
     report = services.candidates_import(cycle=cycle, content=response.content, filename=f"c.{fmt}",
                                         send_invitations=False)
     assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
@@ -194,3 +194,27 @@ def test_import_and_export_commands(tmp_path, cycle):
     bad.write_text("office,seats\nNOPE,-3\n", encoding="utf-8")
     with pytest.raises(CommandError, match="nothing imported"):
         call_command("placement_import", "vacancies", str(bad))
+
+
+def test_residence_columns_are_imported_with_approximate_coordinates(cycle):
+    """Chinese residence headers are understood; coordinates come from the land office in that district."""
+    office = LandOfficeFactory(county="新竹縣", district="竹東鎮",
+                               latitude=Decimal("24.73"), longitude=Decimal("121.09"))
+    content = ("准考證號碼,姓名,電子郵件,成績,名次,居住縣市,居住鄉鎮市區\n"
+               "30120001,王大明,wang@example.com,88.50,1,新竹縣,竹東鎮\n").encode()
+    services.candidates_import(cycle=cycle, content=content, filename="c.csv", send_invitations=False)
+    candidate = Candidate.objects.get()
+    assert (candidate.residence_county, candidate.residence_district) == ("新竹縣", "竹東鎮")
+    assert (candidate.residence_latitude, candidate.residence_longitude) == (office.latitude, office.longitude)
+
+
+def test_an_unknown_residence_county_is_a_row_error(cycle):
+    """A residence county that is not a county of Taiwan is reported with its row and column; nothing is saved."""
+    LandOfficeFactory(county="新竹縣")
+    content = ("exam_number,name,email,exam_score,exam_rank,residence_county,residence_district\n"
+               "30120001,王大明,wang@example.com,88.50,1,新竹縣,竹東鎮\n"
+               "30120002,李小華,lee@example.com,80,2,Narnia,\n").encode()
+    with pytest.raises(TableError) as error:
+        services.candidates_import(cycle=cycle, content=content, filename="c.csv", send_invitations=False)
+    assert [(e.row, e.column) for e in error.value.errors] == [(3, "residence_county")]
+    assert not Candidate.objects.exists()

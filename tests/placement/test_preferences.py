@@ -129,3 +129,40 @@ def test_the_preference_page_keeps_a_constant_number_of_queries(client, candidat
     services.preference_list_save(candidate=candidate, office_ids=list(cycle.vacancies.values_list("office_id",
                                                                                                    flat=True))[:20])
     assert count() == few
+
+
+def test_a_candidate_records_their_residence_and_sees_distances(client, cycle):
+    """Choosing where one lives fills in each office's distance on the preference page."""
+    from decimal import Decimal
+
+    from tests.factories import CandidateFactory, LandOfficeFactory, VacancyFactory, make_user
+
+    near = LandOfficeFactory(county="新竹縣", district="竹東鎮",
+                             latitude=Decimal("24.73"), longitude=Decimal("121.09"))
+    far = LandOfficeFactory(county="臺東縣", district="臺東市",
+                            latitude=Decimal("22.76"), longitude=Decimal("121.14"))
+    for office in (near, far):
+        VacancyFactory(cycle=cycle, office=office)
+    user = make_user(Role.CANDIDATE)
+    candidate = CandidateFactory(cycle=cycle, user=user, residence_latitude=None, residence_longitude=None)
+    client.force_login(user)
+    response = client.post(reverse("placement:residence_edit"), {"county": "新竹縣", "district": "竹東鎮"})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert (candidate.residence_latitude, candidate.residence_longitude) == (Decimal("24.73000"), Decimal("121.09000"))
+    distances = {office.pk: office.distance_km for office in client.get(reverse("placement:preference_edit"))
+                 .context["available"]}
+    assert distances[near.pk] < 1 < 200 < distances[far.pk] < 240
+
+
+def test_an_unknown_county_is_refused_and_nothing_changes(client, cycle):
+    """A residence county that is not on the list is refused with a message."""
+    from tests.factories import CandidateFactory, make_user
+
+    user = make_user(Role.CANDIDATE)
+    candidate = CandidateFactory(cycle=cycle, user=user)
+    client.force_login(user)
+    response = client.post(reverse("placement:residence_edit"), {"county": "火星市"}, follow=True)
+    assert [str(m) for m in response.context["messages"]]
+    candidate.refresh_from_db()
+    assert candidate.residence_county == "臺北市"
