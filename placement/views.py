@@ -341,43 +341,9 @@ def candidate_result(request, pk):
         assignment = Assignment.objects.filter(run=publication.run_id, candidate=candidate).select_related(
             "office").first()
         context["assignment"] = assignment
-        context["sentences"] = explanation_sentences(publication.run_id, candidate, request.LANGUAGE_CODE)
+        context["sentences"] = selectors.explanation_sentences(
+            run_id=publication.run_id, candidate=candidate, language_code=request.LANGUAGE_CODE)
     return render(request, "placement/candidate_result.html", context)
-
-
-def explanation_sentences(run_id: int, candidate, language_code: str) -> list[str]:
-    """Return why the candidate did not get each office it ranked above its own, as sentences."""
-    from . import engine
-    from .engine_io import instance_from_snapshot, run_assignment, snapshot_load
-
-    run = PlacementRun.objects.get(pk=run_id)
-    instance = instance_from_snapshot(snapshot_load(run))
-    if candidate.exam_number not in instance.candidate_index:
-        return []
-    explanation = engine.explain(instance, run_assignment(run), [candidate.exam_number])[candidate.exam_number]
-    codes = [detail.office for detail in explanation.better_offices]
-    offices = {office.code: office.display_name(language_code) for office in LandOffice.objects.filter(code__in=codes)}
-    sentences = []
-    for detail in explanation.better_offices:
-        values = {"office": offices.get(detail.office, detail.office), "choice": detail.preference_rank,
-                  "seats": detail.seats, "cutoff": detail.cutoff_position, "position": detail.candidate_position}
-        if detail.reason == engine.ZERO_SEATS:
-            sentence = _("%(office)s (your choice %(choice)s) had no seats.")
-        elif detail.reason == engine.NOT_ACCEPTABLE:
-            sentence = _("%(office)s (your choice %(choice)s) could not take you.")
-        elif detail.reason == engine.FULL_WITH_HIGHER_PRIORITY:
-            sentence = ngettext(
-                "%(office)s (your choice %(choice)s) filled its %(seats)s seat with a candidate it ranks higher: you "
-                "were number %(position)s in its order, and the one admitted was number %(cutoff)s.",
-                "%(office)s (your choice %(choice)s) filled its %(seats)s seats with candidates it ranks higher: "
-                "you were number %(position)s in its order, and the last one admitted was number %(cutoff)s.",
-                detail.seats,
-            )
-        else:
-            sentence = _("%(office)s (your choice %(choice)s) should have admitted you. Please contact the "
-                         "examination staff.")
-        sentences.append(sentence % values)
-    return sentences
 
 
 def office_placements(request, code):

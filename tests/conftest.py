@@ -7,6 +7,13 @@ from django.conf import settings
 from tests.factories import make_user
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# Playwright drives Debian's Chromium, never a downloaded browser. The flags keep it off the network it cannot
+# reach here and quiet in CI.
+CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
 
 
 def pytest_report_header(config):
@@ -33,6 +40,19 @@ def require_service(reason: str):
     if REQUIRE_SERVICES:
         pytest.fail(f"Required service is missing: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium for every Playwright test, or skip (fail under REQUIRE_SERVICES) without it."""
+    import shutil
+
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        require_service(f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    # Playwright's sync API keeps an event loop in the test thread for the rest of the session, so Django's
+    # async-safety guard would refuse the ORM calls of live-server tests and of every test after them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
 @pytest.fixture(autouse=True)

@@ -5,20 +5,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # Also relaxes the async guard for Playwright.
-from tests.conftest import require_service
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    import os
-    import shutil
-
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        require_service(f"Chromium at {CHROMIUM} (apt-get install chromium)")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
 def test_a_candidate_uploads_a_clip_and_watches_it(live_server, page, candidate, clips):
@@ -37,3 +24,24 @@ def test_a_candidate_uploads_a_clip_and_watches_it(live_server, page, candidate,
     expect(page.get_by_role("heading", name="Theodolite setup")).to_be_visible()
     expect(page.locator("video source")).to_have_attribute("src", re.compile(r"/play/$"))
     expect(page.locator(".badge")).to_have_text("Ready")
+
+
+def test_the_list_updates_itself_when_processing_finishes(live_server, page, candidate):
+    """A video shown as processing turns ready on the open page, and a half-typed link survives the update."""
+    from accounts import clock
+    from media_pipeline.models import Video
+
+    video = Video.objects.create(candidate=candidate, kind=Video.Kind.UPLOAD, state=Video.State.PROCESSING,
+                                 title="Leveling run", state_changed_at=clock.now())
+    client = Client()
+    client.force_login(candidate.user)
+    page.context.add_cookies([
+        {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url},
+        {"name": "django_language", "value": "en", "url": live_server.url},
+    ])
+    page.goto(f"{live_server.url}/videos/mine/")
+    expect(page.locator("#video-list .badge")).to_have_text("Processing")
+    page.get_by_role("textbox", name="YouTube link").fill("https://youtu.be/abcdefghijk")
+    Video.objects.filter(pk=video.pk).update(state=Video.State.READY)
+    expect(page.locator("#video-list .badge")).to_have_text("Ready", timeout=15_000)
+    expect(page.get_by_role("textbox", name="YouTube link")).to_have_value("https://youtu.be/abcdefghijk")
