@@ -108,3 +108,29 @@ def test_google_login_appears_only_when_configured(client, settings):
     """Without GOOGLE_CLIENT_ID the login page offers no Google button."""
     assert "allauth.socialaccount.providers.google" not in settings.INSTALLED_APPS
     assert "Google" not in client.get(reverse("account_login")).content.decode()
+
+
+def test_google_login_appears_when_both_variables_are_set(tmp_path):
+    """With GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET set, the login page offers Google and its URL exists."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import django; django.setup();"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0);"
+        "from django.test import Client; from django.urls import reverse;"
+        "body = Client().get(reverse('account_login')).content.decode();"
+        "print('GOOGLE-BUTTON' if reverse('google_login') in body else 'NO-BUTTON')"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": f"sqlite:///{tmp_path / 'google.sqlite3'}",
+        "GOOGLE_CLIENT_ID": "demo-client.apps.googleusercontent.com", "GOOGLE_CLIENT_SECRET": "not-a-real-secret",
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+    }
+    result = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.strip().endswith("GOOGLE-BUTTON"), result.stdout + result.stderr
