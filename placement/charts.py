@@ -39,7 +39,10 @@ def grouped_bar_chart(categories: list[str], series: list[list[int]], series_nam
     """Return a vertical bar chart with one group of bars per category and one bar per series."""
     top_margin, bottom_margin, left_margin = 18, 24, 8
     max_value = max((value for values in series for value in values), default=0) or 1
-    group_width = bar_width * len(series) + group_gap
+    # Groups widen for long category labels ("50–99%") so that neighbouring labels never overlap; about 7 px a
+    # character at the chart's label size.
+    longest_label = max((len(category) for category in categories), default=0)
+    group_width = max(bar_width * len(series) + group_gap, longest_label * 7 + 8)
     bars: list[Bar] = []
     labels: list[Label] = []
     for index, category in enumerate(categories):

@@ -21,7 +21,7 @@ from accounts.roles import STAFF_ROLES, Role
 from accounts.services import role_grant
 
 from .geo import haversine_km
-from .models import Candidate, ExamCycle, LandOffice, PreferenceList, Vacancy
+from .models import Candidate, ExamCycle, LandOffice, PreferenceEntry, PreferenceList, SuitabilityScore, Vacancy
 from .services import exam_cycle_set_deadlines, land_offices_load, preference_list_save
 
 DEMO_CYCLE_NAME = "115年公務人員高等考試三級考試 測量製圖"
@@ -144,6 +144,31 @@ def _load_preferences(rng: random.Random, cycle: ExamCycle) -> None:
         preference_list_save(candidate=candidate, office_ids=[office.pk for office in ranked])
 
 
+DEMO_SCORED_OFFICES = 12
+
+
+def _load_suitability(rng: random.Random, cycle: ExamCycle) -> None:
+    """Give a dozen offices (the demo office among them) suitability scores for the candidates who ranked them.
+
+    They stand for offices whose focus groups evaluated elsewhere and sent a file, so the blended policy has
+    something to blend and differs visibly from exam-rank placement in the demo.
+    """
+    if SuitabilityScore.objects.filter(candidate__cycle=cycle).exists():
+        return
+    office_ids = sorted(cycle.vacancies.filter(seats__gt=0).values_list("office_id", flat=True))
+    demo_office_id = LandOffice.objects.get(code=DEMO_OFFICE_CODE).pk
+    scored = {demo_office_id, *rng.sample(office_ids, min(DEMO_SCORED_OFFICES - 1, len(office_ids)))}
+    applicants = PreferenceEntry.objects.filter(
+        preference_list__candidate__cycle=cycle, office_id__in=scored
+    ).order_by("office_id", "preference_list__candidate__exam_rank").values_list(
+        "office_id", "preference_list__candidate_id")
+    SuitabilityScore.objects.bulk_create(
+        SuitabilityScore(office_id=office_id, candidate_id=candidate_id,
+                         score=Decimal(rng.randint(550, 980)) / 10, source=SuitabilityScore.Source.IMPORT)
+        for office_id, candidate_id in applicants
+    )
+
+
 def demo_load() -> ExamCycle:
     """Load every piece of demo data; running it again changes nothing."""
     rng = random.Random(DEMO_SEED)
@@ -154,4 +179,5 @@ def demo_load() -> ExamCycle:
             _load_account(spec, cycle)
         _load_timeline(cycle)
         _load_preferences(random.Random(DEMO_SEED + 1), cycle)
+        _load_suitability(random.Random(DEMO_SEED + 2), cycle)
     return cycle
