@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 def _counts():
     from accounts.models import RoleGrant, User
 
-    return [model.objects.count() for model in (LandOffice, ExamCycle, Candidate, Vacancy, User, RoleGrant)]
+    from placement.models import PreferenceEntry, SuitabilityScore
+
+    models = (LandOffice, ExamCycle, Candidate, Vacancy, User, RoleGrant, PreferenceEntry, SuitabilityScore)
+    return [model.objects.count() for model in models]
 
 
 def test_loading_the_demo_twice_changes_nothing():
