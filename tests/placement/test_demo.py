@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db
 
 def _counts():
     from accounts.models import RoleGrant, User
-
     from placement.models import PreferenceEntry, SuitabilityScore
 
     models = (LandOffice, ExamCycle, Candidate, Vacancy, User, RoleGrant, PreferenceEntry, SuitabilityScore)
