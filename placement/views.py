@@ -326,9 +326,7 @@ def cycle_results(request, pk):
             "rank_chart": _chart([stats], [_("Candidates")]),
             "fill_chart": charts.grouped_bar_chart(charts.FILL_BUCKETS, [charts.fill_rate_buckets(stats)],
                                                    [_("Offices")]),
-            "query": request.GET.copy(),
         })
-        context["query"].pop("page", None)
     return render(request, "placement/cycle_results.html", context)
 
 

@@ -55,6 +55,25 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
+@pytest.fixture
+def browser_session(live_server):
+    """Return a function that signs a Playwright page in as a user (None: anonymous) in a language."""
+    def sign_in(page, user=None, *, language="en"):
+        from django.test import Client
+
+        page.context.clear_cookies()
+        cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
+        if user is not None:
+            # A forced login skips the password and TOTP steps; the journeys that test those steps type them.
+            client = Client()
+            client.force_login(user)
+            cookies.append({"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url})
+        page.context.add_cookies(cookies)
+        return page
+
+    return sign_in
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters and used TOTP codes live in the cache; each test starts without them.

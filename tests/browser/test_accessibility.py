@@ -4,7 +4,6 @@ import io
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
-from django.test import Client
 
 from accounts.models import User
 from placement.models import Candidate, ExamCycle, LandOffice
@@ -36,7 +35,7 @@ def _serious(results) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["zh-hant", "en"])
-def test_key_pages_have_no_serious_accessibility_violations(live_server, page, language):
+def test_key_pages_have_no_serious_accessibility_violations(live_server, page, browser_session, language):
     """axe-core finds no serious or critical WCAG 2.1 A/AA problem on the main pages of each role."""
     call_command("load_demo", stdout=io.StringIO())
     values = {
@@ -47,13 +46,7 @@ def test_key_pages_have_no_serious_accessibility_violations(live_server, page, l
     axe = Axe()
     problems = []
     for email, paths in PAGES.items():
-        page.context.clear_cookies()
-        cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
-        if email:
-            client = Client()
-            client.force_login(User.objects.get(email=email))
-            cookies.append({"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url})
-        page.context.add_cookies(cookies)
+        browser_session(page, User.objects.get(email=email) if email else None, language=language)
         for path in paths:
             url = live_server.url + path.format(**values)
             response = page.goto(url)

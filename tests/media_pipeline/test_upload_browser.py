@@ -2,20 +2,14 @@
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_candidate_uploads_a_clip_and_watches_it(live_server, page, candidate, clips):
+def test_a_candidate_uploads_a_clip_and_watches_it(live_server, page, browser_session, candidate, clips):
     """Choosing a file and pressing Upload sends it, processes it, and opens the player."""
-    client = Client()
-    client.force_login(candidate.user)
-    page.context.add_cookies([
-        {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url},
-        {"name": "django_language", "value": "en", "url": live_server.url},
-    ])
+    browser_session(page, candidate.user)
     page.goto(f"{live_server.url}/videos/mine/")
     page.get_by_label("Title", exact=True).last.fill("Theodolite setup")
     page.get_by_label("Video file", exact=True).set_input_files(str(clips / "good.mp4"))
@@ -26,19 +20,14 @@ def test_a_candidate_uploads_a_clip_and_watches_it(live_server, page, candidate,
     expect(page.locator(".badge")).to_have_text("Ready")
 
 
-def test_the_list_updates_itself_when_processing_finishes(live_server, page, candidate):
+def test_the_list_updates_itself_when_processing_finishes(live_server, page, browser_session, candidate):
     """A video shown as processing turns ready on the open page, and a half-typed link survives the update."""
     from accounts import clock
     from media_pipeline.models import Video
 
     video = Video.objects.create(candidate=candidate, kind=Video.Kind.UPLOAD, state=Video.State.PROCESSING,
                                  title="Leveling run", state_changed_at=clock.now())
-    client = Client()
-    client.force_login(candidate.user)
-    page.context.add_cookies([
-        {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url},
-        {"name": "django_language", "value": "en", "url": live_server.url},
-    ])
+    browser_session(page, candidate.user)
     page.goto(f"{live_server.url}/videos/mine/")
     expect(page.locator("#video-list .badge")).to_have_text("Processing")
     page.get_by_role("textbox", name="YouTube link").fill("https://youtu.be/abcdefghijk")

@@ -101,3 +101,17 @@ def test_navigation_shows_only_pages_the_role_may_open(client, cycle):
     body = client.get(reverse("dashboard")).content.decode()
     assert reverse("accounts:invitation_list") in body
     assert reverse("placement:cycle_candidate_list", kwargs={"pk": cycle.pk}) in body
+
+
+def test_page_links_keep_every_filter_value(rf):
+    """Next/previous links keep repeated filter values and replace only the page number."""
+    from django.template import Context, Template
+
+    request = rf.get("/x/", {"county": ["臺北市", "新北市"], "page": "2", "placed": "yes"})
+    rendered = Template("{% load site %}{% page_url 3 %}").render(Context({"request": request}))
+    from html import unescape
+    from urllib.parse import parse_qs
+
+    # The tag's output goes into an href, so it is HTML-escaped; a browser unescapes it before following it.
+    query = parse_qs(unescape(rendered).removeprefix("?"))
+    assert query == {"county": ["臺北市", "新北市"], "page": ["3"], "placed": ["yes"]}
