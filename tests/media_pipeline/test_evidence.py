@@ -83,3 +83,21 @@ def test_evidence_on_s3_is_read_through_a_presigned_url(candidate_client, s3_sto
     evidence = EvidenceFile.objects.get()
     response = candidate_client.get(reverse("media_pipeline:evidence_file", kwargs={"pk": evidence.pk}))
     assert response.status_code == 302 and "X-Amz-Signature" in response["Location"]
+
+
+def test_the_evidence_list_keeps_a_constant_number_of_queries(candidate_client):
+    """The evidence page costs the same with one file or six."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert candidate_client.get(reverse("media_pipeline:my_evidence")).status_code == 200
+        return len(queries)
+
+    _post(candidate_client, "a.png", PNG, title="第1張")
+    few = count()
+    for number in range(2, 7):
+        _post(candidate_client, f"{number}.png", PNG, title=f"第{number}張")
+    assert EvidenceFile.objects.count() == 6
+    assert count() == few

@@ -231,3 +231,25 @@ def test_a_failing_run_records_its_error_and_frees_the_cycle(world, monkeypatch,
     assert run.status == PlacementRun.Status.FAILED and "unknown candidate" in run.error
     monkeypatch.undo()
     assert world.run(seed=2, capture=django_capture_on_commit_callbacks).status == PlacementRun.Status.SUCCEEDED
+
+
+def test_the_comparison_keeps_a_constant_number_of_queries(client, staff, world, django_capture_on_commit_callbacks):
+    """Comparing two runs costs the same whether no candidate moves or several do."""
+    world.close_preferences()
+    run_a = world.run(capture=django_capture_on_commit_callbacks)
+    content = "exam_number,score\n" + "".join(
+        f"{candidate.exam_number},{10 - index}\n" for index, candidate in enumerate(reversed(world.candidates)))
+    services.suitability_import(cycle=world.cycle, office=world.offices[0], filename="s.csv", content=content.encode())
+    run_b = world.run(policy="blended", exam_weight=0, capture=django_capture_on_commit_callbacks)
+    url = reverse("placement:run_compare", kwargs={"pk": world.cycle.pk})
+
+    def count(a, b):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"a": a.pk, "b": b.pk})
+        assert response.status_code == 200
+        return len(queries), len(response.context["comparison"].moves)
+
+    same_queries, no_moves = count(run_a, run_a)
+    queries, moves = count(run_a, run_b)
+    assert (no_moves, queries) == (0, same_queries)
+    assert moves >= 2
