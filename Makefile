@@ -2,19 +2,35 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+LOCK := requirements/test.txt
+STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
 
-.PHONY: demo test venv messages lint
+.PHONY: demo test venv lock upgrade audit messages lint
 
 venv: $(STAMP)
 
-# Re-install whenever pyproject.toml changes; the stamp's name carries the file's hash.
-$(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	rm -f $(VENV)/.installed-*
+# The environment is made from the lock and nothing else: exact versions, every file checked against its hash, wheels
+# only (so no build step fetches an unpinned setuptools). When the lock changes the environment is made anew, so a
+# package dropped from the lock does not linger. The stamp's name carries the lock's hash.
+$(STAMP): $(LOCK)
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --only-binary :all: -r $(LOCK)
 	touch $@
+
+# Regenerate requirements/*.txt after editing the ranges in pyproject.toml; versions already locked stay when allowed.
+lock: venv
+	$(PY) scripts/lockfile.py lock
+
+# Move every package to the newest release the ranges allow, install it, and run the suite on it.
+upgrade: venv
+	$(PY) scripts/lockfile.py lock --upgrade
+	$(MAKE) test
+
+# Check every locked version against PyPI's advisory database (needs pypi.org's JSON API). --strict fails when a
+# package could not be looked up, so an unreachable database never passes for a clean audit.
+audit: venv
+	$(VENV)/bin/pip-audit --strict --disable-pip --require-hashes --progress-spinner off -r $(LOCK)
 
 demo: venv
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput

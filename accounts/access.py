@@ -51,7 +51,11 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "account_change_password": frozenset({SIGNED_IN}),
     "account_set_password": frozenset({SIGNED_IN}),
     "account_email": frozenset({SIGNED_IN}),
+    # Confirming it is really you before a sensitive change: by password, by a code sent to a verified email
+    # address (allauth 65.22+), or by the authenticator app.
     "account_reauthenticate": frozenset({SIGNED_IN}),
+    "account_request_reauthentication_code": frozenset({SIGNED_IN}),
+    "account_confirm_reauthentication_code": frozenset({SIGNED_IN}),
     "mfa_index": frozenset({SIGNED_IN}),
     "mfa_activate_totp": frozenset({SIGNED_IN}),
     "mfa_deactivate_totp": frozenset({SIGNED_IN}),
@@ -130,8 +134,10 @@ def audience_for(resolver_match) -> frozenset[str] | None:
     return audience_for_key(key)
 
 
-def user_may_reach(user, audience: frozenset[str]) -> bool:
-    """Say whether a signed-in user's roles meet an audience from the table."""
+def user_may_reach(user, audience: frozenset[str] | None) -> bool:
+    """Say whether a signed-in user's roles meet an audience from the table; a URL without one is refused."""
+    if audience is None:
+        return False
     if PUBLIC in audience or SIGNED_IN in audience:
         return True
     if SUPERUSER in audience and user.is_superuser:

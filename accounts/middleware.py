@@ -41,7 +41,8 @@ class CookieLocaleMiddleware:
 # Pages a staff member without TOTP may still reach: enrolling, signing out, and switching language.
 MFA_ENROLMENT_VIEWS = frozenset({
     "mfa_index", "mfa_activate_totp", "mfa_view_recovery_codes", "mfa_generate_recovery_codes",
-    "mfa_download_recovery_codes", "account_logout", "account_reauthenticate", "set_language",
+    "mfa_download_recovery_codes", "account_logout", "account_reauthenticate", "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code", "set_language",
     "account_email_verification_sent", "account_confirm_email",
 })
 

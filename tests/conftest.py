@@ -9,7 +9,7 @@ from tests.factories import make_user
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 # Playwright drives Debian's Chromium, never a downloaded browser. The flags keep it off the network it cannot
 # reach here and quiet in CI.
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",

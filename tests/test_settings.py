@@ -73,3 +73,32 @@ def test_the_cache_is_redis_and_shared_when_services_are_required():
 def test_required_services_setting_follows_the_environment():
     """REQUIRE_SERVICES in the environment is what the suite reports."""
     assert settings.REQUIRE_SERVICES == REQUIRE_SERVICES
+
+
+def test_a_variable_set_to_nothing_counts_as_unset(tmp_path):
+    """`DATABASE_URL=`, `REDIS_URL=`, `AWS_STORAGE_BUCKET_NAME=` … give the defaults, not a broken configuration."""
+    script = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.STORAGES['default']['BACKEND'],"
+        " s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.MEDIA_MAX_UPLOAD_BYTES, s.SITE_URL)"
+    )
+    empty = ("DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER",
+             "EMAIL_URL", "MEDIA_MAX_UPLOAD_BYTES", "SITE_URL", "DJANGO_LOG_LEVEL", "YOUTUBE_API_KEY")
+    env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_VARIABLES}
+    env |= {name: "" for name in empty} | {"DJANGO_SETTINGS_MODULE": "config.settings.local", "MEDIA_ROOT": ""}
+    result = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.files.storage.FileSystemStorage", "memory://", "True",
+        "django.core.mail.backends.console.EmailBackend", str(2 * 1024**3), "http://127.0.0.1:8000",
+    ]
+
+
+def test_a_required_variable_set_to_nothing_is_reported_as_missing():
+    """An empty DJANGO_ALLOWED_HOSTS in production is named as the variable to set."""
+    env = PRODUCTION_ENV | {"DJANGO_ALLOWED_HOSTS": ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set the DJANGO_ALLOWED_HOSTS environment variable" in result.stderr

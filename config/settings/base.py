@@ -7,8 +7,10 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .environment import Env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-env = environ.Env()
+env = Env()
 
 # A local `.env` file is convenient in development; production passes real environment variables.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)

@@ -49,18 +49,16 @@ def test_a_url_missing_from_the_table_is_refused_to_everyone():
         assert b"secret" not in response.content
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("principal", PRINCIPALS)
-def test_every_url_answers_as_the_table_says(principal):
-    """Allowed roles reach each URL; others get 403, and anonymous visitors are sent to sign in."""
-    client, user = _client_for(principal)
+def _walk_mismatches(client, user, endpoints) -> list[str]:
+    """Request every endpoint and return one line for each answer that differs from the access table."""
     login_url = reverse(settings.LOGIN_URL)
     mismatches = []
-    endpoints = list(iter_endpoints())
-    assert len(endpoints) > 40
     for endpoint in endpoints:
         path = sample_path(endpoint)
         audience = access.audience_for_key(endpoint.key)
+        if audience is None:
+            mismatches.append(f"{endpoint.key} {path}: not listed in accounts/access.py ACCESS_TABLE")
+            continue
         if user is None:
             allowed = access.PUBLIC in audience
         else:
@@ -79,4 +77,32 @@ def test_every_url_answers_as_the_table_says(principal):
             ok = response.status_code == 403
         if not ok:
             mismatches.append(f"{endpoint.key} {path}: {response.status_code} (allowed={allowed})")
-    assert mismatches == []
+    return mismatches
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_every_url_answers_as_the_table_says(principal):
+    """Allowed roles reach each URL; others get 403, and anonymous visitors are sent to sign in."""
+    client, user = _client_for(principal)
+    endpoints = list(iter_endpoints())
+    assert len(endpoints) > 40
+    assert _walk_mismatches(client, user, endpoints) == []
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.accounts.urls_with_unlisted")
+@pytest.mark.parametrize("principal", ["anonymous", Role.CANDIDATE])
+def test_the_walk_names_a_url_missing_from_the_table(principal):
+    """A URL that a new library release adds without a table entry is reported by its name, not by a crash."""
+    client, user = _client_for(principal)
+    endpoints = [endpoint for endpoint in iter_endpoints() if endpoint.key in ("unlisted_page", "home")]
+    assert _walk_mismatches(client, user, endpoints) == [
+        "unlisted_page /unlisted/: not listed in accounts/access.py ACCESS_TABLE"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_url_without_an_entry_is_refused_by_the_role_check():
+    """The role check fails closed when it is given no audience, even for a superuser."""
+    assert access.user_may_reach(make_user(superuser=True), None) is False
