@@ -99,6 +99,7 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "media_pipeline:video_detail": frozenset({SIGNED_IN}),
     "media_pipeline:video_remove": frozenset({CANDIDATE, OFFICE_STAFF}),
     "media_pipeline:video_publish": frozenset({CANDIDATE}),
+    "media_pipeline:video_recheck": frozenset({CANDIDATE, OFFICE_STAFF}),
     "media_pipeline:video_upload_local": frozenset({CANDIDATE, OFFICE_STAFF}),
     "media_pipeline:video_upload_finish": frozenset({CANDIDATE, OFFICE_STAFF}),
     "media_pipeline:video_file": frozenset({SIGNED_IN}),

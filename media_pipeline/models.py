@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .messages import problem_message
+from .validation import youtube_recheck_after
 from .youtube_urls import embed_url, watch_url
 
 
@@ -137,6 +138,12 @@ class Video(models.Model):
         return watch_url(self.published_youtube_id) if self.published_youtube_id else ""
 
     @property
+    def may_recheck(self) -> bool:
+        """Say whether a rejected link could pass if checked again (still processing, private, not embeddable)."""
+        return (self.is_youtube and self.state == self.State.REJECTED
+                and youtube_recheck_after([problem.get("code", "") for problem in self.problems]) is not None)
+
+    @property
     def problem_messages(self) -> list[str]:
         return [problem_message(problem.get("code", ""), problem.get("params") or {}) for problem in self.problems]
 
@@ -178,6 +185,7 @@ class MediaEvent(models.Model):
         UPLOADED = "uploaded", _("Uploaded")
         STATE_CHANGED = "state_changed", _("State changed")
         BECAME_UNAVAILABLE = "became_unavailable", _("Became unavailable")
+        FILES_DELETED = "files_deleted", _("Files deleted")
         REMOVED = "removed", _("Removed")
 
     video = models.ForeignKey(Video, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")

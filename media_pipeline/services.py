@@ -30,9 +30,12 @@ from .validation import (
     parse_probe,
     size_problems,
     sniff_evidence,
+    tail_check_seconds,
+    tail_problems,
     video_problems,
     youtube_facts,
     youtube_problems,
+    youtube_recheck_after,
 )
 from .youtube_urls import YouTubeURLError, parse_video_id
 
@@ -45,6 +48,14 @@ CONTENT_TYPE = re.compile(r"^video/[A-Za-z0-9.+-]{1,60}$")
 
 class MediaError(Exception):
     """A request the user has to change; the message says how."""
+
+
+class AlreadyListed(MediaError):
+    """The owner already has this YouTube link; `rechecking` says whether it is now being checked again."""
+
+    def __init__(self, message: str, *, video: "Video", rechecking: bool):
+        super().__init__(message)
+        self.video, self.rechecking = video, rechecking
 
 
 @dataclass(frozen=True)
@@ -115,8 +126,14 @@ def video_youtube_add(*, url: str, title: str, acting_user, candidate: Candidate
             "https://www.youtube.com/watch?v=… or https://youtu.be/…"
         )) from error
     owner = _owner(candidate, office)
-    if Video.objects.filter(**owner, kind=Video.Kind.YOUTUBE, youtube_id=youtube_id).exists():
-        raise MediaError(_("This video is already in the list."))
+    existing = Video.objects.filter(**owner, kind=Video.Kind.YOUTUBE, youtube_id=youtube_id).first()
+    if existing is not None:
+        # Pasting a link again is how many people say "look again"; do that when looking again can help.
+        if existing.may_recheck and youtube.is_configured():
+            video_youtube_recheck(video=existing, acting_user=acting_user)
+            raise AlreadyListed(_("This video is already in the list; it is being checked again."),
+                                video=existing, rechecking=True)
+        raise AlreadyListed(_("This video is already in the list."), video=existing, rechecking=False)
     state = Video.State.PENDING if youtube.is_configured() else Video.State.NOT_VERIFIED
     with transaction.atomic():
         video = Video.objects.create(
@@ -131,7 +148,36 @@ def video_youtube_add(*, url: str, title: str, acting_user, candidate: Candidate
     return video
 
 
-YOUTUBE_CHECKABLE = [Video.State.PENDING, Video.State.DEFERRED, Video.State.NOT_VERIFIED, Video.State.VERIFIED]
+YOUTUBE_CHECKABLE = [Video.State.PENDING, Video.State.DEFERRED, Video.State.NOT_VERIFIED, Video.State.VERIFIED,
+                     Video.State.REJECTED]
+# Links rejected for a reason that can change are looked at again automatically for this long after being added;
+# after that only their owner's "Check again" does it.
+YOUTUBE_RECHECK_WINDOW = timedelta(days=14)
+# The owner's "Check again" waits this long after the last check, so repeated clicks do not spend the API quota.
+YOUTUBE_RECHECK_PAUSE = timedelta(seconds=60)
+
+
+def video_youtube_recheck(*, video: Video, acting_user) -> Video:
+    """Check a link rejected for a reason that can change again now, at its owner's request."""
+    if not youtube.is_configured():
+        raise MediaError(_("YouTube checks are not set up, so the link cannot be checked."))
+    if not video.may_recheck:
+        raise MediaError(_("Checking again would not change the answer for this video."))
+    now = clock.now()
+    if video.checked_at and now - video.checked_at < YOUTUBE_RECHECK_PAUSE:
+        raise MediaError(_("The video was checked less than a minute ago. Wait a moment, then check again."))
+    with transaction.atomic():
+        if not Video.objects.filter(pk=video.pk, state=Video.State.REJECTED).update(
+            state=Video.State.PENDING, state_changed_at=now, next_check_at=None
+        ):
+            return video
+        _event(action=MediaEvent.Action.STATE_CHANGED, actor=acting_user, video=video, state=Video.State.PENDING,
+               reason="recheck")
+        from .tasks import youtube_check
+
+        transaction.on_commit(lambda: youtube_check.delay([video.pk]))
+    video.refresh_from_db()
+    return video
 
 
 def youtube_videos_check(*, video_ids: list[int]) -> None:
@@ -183,6 +229,9 @@ def _youtube_record(video: Video, item: dict | None) -> None:
     state = Video.State.REJECTED if problems else Video.State.VERIFIED
     if state != video.state:
         fields.update(state=state, state_changed_at=now)
+    recheck_after = youtube_recheck_after([problem.code for problem in problems]) if problems else None
+    if recheck_after is not None and video.created_at > now - YOUTUBE_RECHECK_WINDOW:
+        fields["next_check_at"] = now + timedelta(seconds=recheck_after)
     with transaction.atomic():
         # Update by id: the owner may have removed the video while the API answered.
         if not Video.objects.filter(pk=video.pk).update(**fields):
@@ -391,6 +440,12 @@ def _probe_and_derive(video: Video, source: str, workdir: str, limits: VideoLimi
     problems = video_problems(probe, limits)
     if problems:
         return problems
+    expected = tail_check_seconds(probe)
+    if expected is not None:
+        decoded = ffprobe.decoded_tail_seconds(source, expected)
+        problems = tail_problems(expected_seconds=expected, decoded_seconds=decoded)
+        if problems:
+            return problems
     stream = probe.video_streams[0]
     fields.update(width=stream.width, height=stream.height, duration_seconds=probe.duration)
     base = os.path.dirname(video.file.name)
@@ -426,6 +481,36 @@ def _processing_finish(video: Video, *, problems: list[Problem], fields: dict) -
         if updated:
             _event(action=MediaEvent.Action.STATE_CHANGED, video=video, state=state,
                    problems=_problems_json(problems))
+            if problems:
+                transaction.on_commit(lambda: _tell_rejected_and_discard(video.pk))
+
+
+def _tell_rejected_and_discard(video_id: int) -> None:
+    """Email the owner why an upload was refused, then delete its stored files: no later step can use them.
+
+    The row stays, with its problems, so the owner's list keeps saying what went wrong.
+    """
+    video = Video.objects.select_related("candidate__user", "office").filter(
+        pk=video_id, kind=Video.Kind.UPLOAD, state=Video.State.REJECTED).first()
+    if video is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("[SurveyPlace] Your video could not be used")
+        body = _(
+            "The video “%(title)s” (%(name)s) could not be used: %(reason)s\n\n"
+            "The file has been deleted. Upload a corrected file here: %(url)s"
+        ) % {
+            "title": video.title, "name": video.original_name, "reason": " ".join(video.problem_messages),
+            "url": settings.SITE_URL.rstrip("/") + video.get_absolute_url(),
+        }
+    recipients = [email for email in _owner_emails(video) if email]
+    if recipients:
+        send_mail(subject, body, None, recipients)
+    names = [f.name for f in (video.file, video.playback_file, video.thumbnail) if f and f.name]
+    with transaction.atomic():
+        Video.objects.filter(pk=video.pk, state=Video.State.REJECTED).update(file="", playback_file="", thumbnail="")
+        _event(action=MediaEvent.Action.FILES_DELETED, video=video, files=len(names))
+        _delete_files_on_commit(names)
 
 
 def media_sweep() -> dict[str, int]:
@@ -552,8 +637,8 @@ def evidence_add(*, candidate: Candidate, uploaded_file, title: str, acting_user
                  video: Video | None = None) -> EvidenceFile:
     """Store a PDF, JPEG or PNG for a candidate after checking its first bytes, whatever its name says."""
     if uploaded_file.size > settings.MEDIA_EVIDENCE_MAX_BYTES:
-        raise MediaError(problem_text("too_large", {"size": uploaded_file.size,
-                                                    "limit": settings.MEDIA_EVIDENCE_MAX_BYTES}))
+        raise MediaError(problem_text("evidence_too_large", {"size": uploaded_file.size,
+                                                             "limit": settings.MEDIA_EVIDENCE_MAX_BYTES}))
     if uploaded_file.size == 0:
         raise MediaError(_("The file is empty."))
     uploaded_file.seek(0)

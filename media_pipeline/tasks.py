@@ -20,13 +20,17 @@ def youtube_check(video_ids: list[int]) -> None:
 
 @shared_task(ignore_result=True)
 def youtube_check_due() -> None:
-    """Check links whose check was lost, postponed by the quota, or kept unverified before a key was set."""
+    """Check links whose check was lost or postponed, kept unverified before a key was set, or due a second look."""
     if not youtube.is_configured():
         return
     now = clock.now()
-    due = Q(state=Video.State.PENDING, state_changed_at__lt=now - timedelta(minutes=10)) | Q(
-        state=Video.State.DEFERRED, next_check_at__lte=now
-    ) | Q(state=Video.State.NOT_VERIFIED)
+    due = (
+        Q(state=Video.State.PENDING, state_changed_at__lt=now - timedelta(minutes=10))
+        | Q(state=Video.State.DEFERRED, next_check_at__lte=now)
+        | Q(state=Video.State.NOT_VERIFIED)
+        # Rejected for a reason that can change (still processing, private, not embeddable): look again.
+        | Q(state=Video.State.REJECTED, next_check_at__lte=now)
+    )
     ids = list(Video.objects.filter(due, kind=Video.Kind.YOUTUBE).order_by("pk").values_list("pk", flat=True)[
         :PERIODIC_BATCH])
     if ids:

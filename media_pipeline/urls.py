@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.video_detail, name="video_detail"),
     path("<int:pk>/remove/", views.video_remove, name="video_remove"),
     path("<int:pk>/publish/", views.video_publish, name="video_publish"),
+    path("<int:pk>/recheck/", views.video_recheck, name="video_recheck"),
     path("<int:pk>/upload/", views.video_upload_local, name="video_upload_local"),
     path("<int:pk>/upload/finish/", views.video_upload_finish, name="video_upload_finish"),
     path("<int:pk>/play/", views.video_file, name="video_file"),

@@ -129,6 +129,34 @@ def video_problems(probe: Probe, limits: VideoLimits) -> list[Problem]:
     return problems
 
 
+# How much of the end of a file is decoded to prove that its media data is all there (see tail_problems), and how
+# much less than that still counts as whole (the last frame or audio packet may end a little early).
+TAIL_CHECK_SECONDS = 2.0
+TAIL_TOLERANCE_SECONDS = 0.25
+# Containers whose header states the duration, so a file cut short still claims its full length. MPEG-TS has no
+# such header: ffprobe measures a cut file as shorter, and seeking near its end finds no keyframe to decode from.
+TAIL_CHECK_CONTAINERS = frozenset({"mov", "mp4", "matroska", "webm", "avi"})
+
+
+def tail_check_seconds(probe: Probe) -> float | None:
+    """Return how many seconds at the end of a probed video are decoded to prove it is complete, or None."""
+    if probe.duration is None or not probe.containers & TAIL_CHECK_CONTAINERS:
+        return None
+    return min(TAIL_CHECK_SECONDS, probe.duration / 2)
+
+
+def tail_problems(*, expected_seconds: float, decoded_seconds: float | None) -> list[Problem]:
+    """Return "incomplete" when decoding the last seconds of a file gave less than asked for.
+
+    A file cut short (an interrupted copy or upload) can keep its header: ffprobe then reports the full
+    duration from the index at the front, and a thumbnail from the first second works, though the media data
+    after the cut is missing. Decoding the end is what tells.
+    """
+    if decoded_seconds is None or decoded_seconds < expected_seconds - TAIL_TOLERANCE_SECONDS:
+        return [Problem("incomplete")]
+    return []
+
+
 def needs_transcode(probe: Probe) -> bool:
     """Say whether browsers need an H.264/AAC MP4 copy to play this file."""
     video = probe.video_streams[0]
@@ -183,9 +211,17 @@ def youtube_problems(item: dict | None, *, max_duration: float) -> list[Problem]
     if item is None:
         return [Problem("youtube_missing")]
     status = item.get("status") or {}
+    upload_status = status.get("uploadStatus") or ""
+    # YouTube's own verdicts on the upload are final; whether it is private or embeddable no longer matters.
+    if upload_status == "rejected":
+        return [Problem("youtube_rejected", {"reason": status.get("rejectionReason") or ""})]
+    if upload_status == "failed":
+        return [Problem("youtube_failed", {"reason": status.get("failureReason") or ""})]
+    if upload_status == "deleted":
+        return [Problem("youtube_missing")]
     problems = []
-    if status.get("uploadStatus") not in {"processed"}:
-        problems.append(Problem("youtube_not_processed", {"status": status.get("uploadStatus") or ""}))
+    if upload_status != "processed":
+        problems.append(Problem("youtube_not_processed", {"status": upload_status}))
     if status.get("privacyStatus") not in {"public", "unlisted"}:
         problems.append(Problem("youtube_private"))
     if not status.get("embeddable", False):
@@ -194,6 +230,21 @@ def youtube_problems(item: dict | None, *, max_duration: float) -> list[Problem]
     if duration is not None and duration > max_duration:
         problems.append(Problem("too_long", {"duration": round(duration), "limit": round(max_duration)}))
     return problems
+
+
+# Problems the owner can fix on YouTube (or that fix themselves), and how long to wait before looking again.
+YOUTUBE_RECHECK_SECONDS = {
+    "youtube_not_processed": 30 * 60,
+    "youtube_private": 6 * 3600,
+    "youtube_not_embeddable": 6 * 3600,
+}
+
+
+def youtube_recheck_after(codes: list[str]) -> float | None:
+    """Return the seconds until a rejected link is checked again, or None when it is rejected for good."""
+    if not codes or any(code not in YOUTUBE_RECHECK_SECONDS for code in codes):
+        return None
+    return min(YOUTUBE_RECHECK_SECONDS[code] for code in codes)
 
 
 # ---- Evidence files --------------------------------------------------------------------------------------------

@@ -69,6 +69,11 @@ def _add_link(request, *, candidate=None, office=None, back):
         try:
             video = services.video_youtube_add(url=form.cleaned_data["url"], title=form.cleaned_data["title"],
                                                acting_user=request.user, candidate=candidate, office=office)
+        except services.AlreadyListed as error:
+            if error.rechecking:
+                messages.info(request, str(error))
+                return redirect(back)
+            form.add_error("url", str(error))
         except services.MediaError as error:
             form.add_error("url", str(error))
         else:
@@ -170,8 +175,10 @@ def video_detail(request, pk):
     if may_manage and video.candidate_id and video.kind == Video.Kind.UPLOAD and services.google_upload_configured():
         publish = {"connected": services.google_token_for(request.user) is not None,
                    "connect_url": _google_connect_url(request, video)}
-    return render(request, "media_pipeline/video_detail.html",
-                  {"video": video, "may_manage": may_manage, "back": back, "publish": publish})
+    return render(request, "media_pipeline/video_detail.html", {
+        "video": video, "may_manage": may_manage, "back": back, "publish": publish,
+        "youtube_configured": youtube.is_configured(),
+    })
 
 
 @require_POST
@@ -184,6 +191,19 @@ def video_publish(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("The video is being published to your YouTube channel as unlisted."))
+    return redirect(video.get_absolute_url())
+
+
+@require_POST
+def video_recheck(request, pk):
+    """Check a link that was rejected for a reason that can change again now, at its owner's request."""
+    video = access.video_get_for_manage(request.user, pk)
+    try:
+        services.video_youtube_recheck(video=video, acting_user=request.user)
+    except services.MediaError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The link is being checked again."))
     return redirect(video.get_absolute_url())
 
 

@@ -4,6 +4,7 @@ Every call passes an argument list (never a shell), allows only the `file` proto
 make ffmpeg fetch URLs or read other files), and has a timeout.
 """
 import json
+import os
 import subprocess
 
 from django.conf import settings
@@ -56,15 +57,46 @@ def _run_ffmpeg(args: list[str], timeout: float) -> None:
         raise FFmpegFailed(result.stderr.decode("utf-8", "replace")[-500:])
 
 
+def decoded_tail_seconds(path: str, seconds: float) -> float | None:
+    """Decode the last `seconds` of a file (first video and audio track) and return how many seconds came out.
+
+    Return None when nothing could be decoded. ffmpeg exits 0 on a file cut short ("partial file" errors only),
+    so its own progress report says how far decoding really got.
+    """
+    command = [
+        settings.FFMPEG_PATH, "-nostdin", "-hide_banner", "-v", "error", "-protocol_whitelist", PROTOCOLS,
+        "-sseof", f"-{seconds:.3f}", "-i", _input(path), "-map", "0:v:0", "-map", "0:a:0?",
+        "-progress", "pipe:1", "-nostats", "-f", "null", "-",
+    ]
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=settings.MEDIA_PROBE_TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise ProbeTimeout(command[0]) from error
+    if result.returncode != 0:
+        return None
+    decoded = None
+    for line in result.stdout.decode("ascii", "replace").splitlines():
+        key, _sep, value = line.partition("=")
+        if key == "out_time_us" and value.strip().lstrip("-").isdigit():
+            decoded = max(int(value), 0) / 1_000_000
+    return decoded or None
+
+
 def thumbnail(*, source: str, target: str, at_seconds: float, width: int = 640) -> None:
     """Write one JPEG frame from `at_seconds` into the video, scaled to `width` pixels wide."""
-    _run_ffmpeg([
-        "-protocol_whitelist", PROTOCOLS,
-        # Seeking before -i jumps to the nearest keyframe instead of decoding everything up to that point.
-        "-ss", f"{at_seconds:.3f}", "-i", _input(source),
-        "-frames:v", "1", "-vf", f"scale={width}:-2", "-f", "image2", "-c:v", "mjpeg", "-q:v", "4",
-        _input(target),
-    ], timeout=settings.MEDIA_PROBE_TIMEOUT_SECONDS)
+    output = ["-frames:v", "1", "-vf", f"scale={width}:-2", "-f", "image2", "-c:v", "mjpeg", "-q:v", "4",
+              _input(target)]
+    seek = ["-ss", f"{at_seconds:.3f}"]
+    # Seeking before -i jumps to the nearest keyframe instead of decoding everything up to that point.
+    _run_ffmpeg(["-protocol_whitelist", PROTOCOLS, *seek, "-i", _input(source), *output],
+                timeout=settings.MEDIA_PROBE_TIMEOUT_SECONDS)
+    if not os.path.exists(target):
+        # A stream without an index (MPEG-TS) is sought by byte position and can land past its only keyframe,
+        # so nothing is written; seeking after -i decodes from the start and always finds the frame.
+        _run_ffmpeg(["-protocol_whitelist", PROTOCOLS, "-i", _input(source), *seek, *output],
+                    timeout=settings.MEDIA_PROBE_TIMEOUT_SECONDS)
+    if not os.path.exists(target):
+        raise FFmpegFailed("ffmpeg wrote no thumbnail frame")
 
 
 def transcode(*, source: str, target: str) -> None:

@@ -42,10 +42,23 @@ def quota_reset_after(moment: datetime) -> datetime:
     return midnight
 
 
+def _http(timeout: float):
+    """Return the HTTP object for every call to the API, trusting YOUTUBE_API_CA_CERTS when it is set."""
+    import httplib2
+
+    # A CA bundle of our own is for an endpoint with a private certificate (tests: a self-signed loopback server).
+    http = httplib2.Http(ca_certs=settings.YOUTUBE_API_CA_CERTS or None, timeout=timeout)
+    # A resumable upload answers 308 "Resume Incomplete" between chunks; httplib2 would take it for a redirect
+    # (googleapiclient's own build_http makes the same exception).
+    http.redirect_codes = http.redirect_codes - {308}
+    return http
+
+
 def _client():
     options = {"api_endpoint": settings.YOUTUBE_API_ENDPOINT} if settings.YOUTUBE_API_ENDPOINT else None
-    return build("youtube", "v3", developerKey=settings.YOUTUBE_API_KEY, static_discovery=True,
-                 cache_discovery=False, client_options=options)
+    # With an explicit HTTP object the key still rides on every request as developerKey.
+    return build("youtube", "v3", developerKey=settings.YOUTUBE_API_KEY, http=_http(timeout=60),
+                 static_discovery=True, cache_discovery=False, client_options=options)
 
 
 def _error_reason(error: HttpError) -> str:
@@ -109,14 +122,8 @@ class OAuthTokens:
 
 def _authorized_http(credentials):
     import google_auth_httplib2
-    import httplib2
 
-    # A CA bundle of our own is only for tests, whose loopback server has a self-signed certificate.
-    http = httplib2.Http(ca_certs=settings.YOUTUBE_API_CA_CERTS or None, timeout=120)
-    # A resumable upload answers 308 "Resume Incomplete" between chunks; httplib2 would take it for a redirect
-    # (googleapiclient's own build_http makes the same exception).
-    http.redirect_codes = http.redirect_codes - {308}
-    return google_auth_httplib2.AuthorizedHttp(credentials, http=http)
+    return google_auth_httplib2.AuthorizedHttp(credentials, http=_http(timeout=120))
 
 
 def upload_to_channel(*, tokens: OAuthTokens, path: str, content_type: str, title: str,

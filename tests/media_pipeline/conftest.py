@@ -1,8 +1,11 @@
 """Fixtures for the media pipeline: real clips made by ffmpeg, a loopback YouTube API, and moto_server for S3."""
 import copy
+import datetime as dt
+import ipaddress
 import json
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -88,6 +91,17 @@ def clips(tmp_path_factory):
            "-c:v", "libx264", "-pix_fmt", "yuv420p", str(folder / "two_video_streams.mkv"))
     good = (folder / "good.mp4").read_bytes()
     (folder / "truncated.mp4").write_bytes(good[: len(good) // 2])
+    # With the index at the front (faststart, as phones and editors write for the web), a file cut in half still
+    # has a header that describes the whole video: ffprobe reports 5 s, and only the media data is missing.
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=5", "-f", "lavfi", "-i",
+           "sine=frequency=440:duration=5", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+           "-movflags", "+faststart", str(folder / "faststart.mp4"))
+    whole = (folder / "faststart.mp4").read_bytes()
+    (folder / "faststart_half.mp4").write_bytes(whole[: len(whole) // 2])
+    (folder / "faststart_most.mp4").write_bytes(whole[: len(whole) * 9 // 10])
+    # Camcorders write MPEG-TS, which states no duration up front; a whole one must pass the completeness check.
+    ffmpeg(*video, *audio, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-f", "mpegts",
+           str(folder / "camcorder.ts"))
     (folder / "text.mp4").write_text("This is a text file with a video name.\n" * 50, encoding="utf-8")
     return folder
 
@@ -124,9 +138,44 @@ class FakeYouTube:
                      "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}}
 
 
-@pytest.fixture
-def youtube_api(settings):
-    """Point the real API client at a loopback server and give it a key."""
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """Write a self-signed certificate for 127.0.0.1 and its key; return both paths."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def serve_over_tls(server: ThreadingHTTPServer, folder: Path) -> Path:
+    """Make a loopback server answer HTTPS with a fresh self-signed certificate; return the certificate's path."""
+    cert, key = self_signed_certificate(folder)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    return cert
+
+
+@pytest.fixture(params=["http", "https"])
+def youtube_api(request, settings, tmp_path):
+    """Point the real API client at a loopback server and give it a key, over HTTP and over HTTPS.
+
+    The HTTPS server has a self-signed certificate that only YOUTUBE_API_CA_CERTS makes trusted.
+    """
     fake = FakeYouTube()
 
     class Handler(BaseHTTPRequestHandler):
@@ -144,10 +193,12 @@ def youtube_api(settings):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if request.param == "https":
+        settings.YOUTUBE_API_CA_CERTS = str(serve_over_tls(server, tmp_path))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.YOUTUBE_API_KEY = "test-key"
-    settings.YOUTUBE_API_ENDPOINT = f"http://127.0.0.1:{server.server_address[1]}/"
+    settings.YOUTUBE_API_ENDPOINT = f"{request.param}://127.0.0.1:{server.server_address[1]}/"
     settings.YOUTUBE_RETRY_BASE_SECONDS = 0.01
     yield fake
     server.shutdown()

@@ -1,4 +1,6 @@
 """Evidence files: PDF, JPEG and PNG recognised by content, stored privately, seen by the candidate and evaluators."""
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -50,7 +52,11 @@ def test_files_that_are_not_pdf_jpeg_or_png_are_refused(candidate_client, name, 
 def test_a_file_over_the_limit_is_refused(candidate_client, settings):
     """Evidence larger than MEDIA_EVIDENCE_MAX_BYTES is refused."""
     settings.MEDIA_EVIDENCE_MAX_BYTES = 50
-    assert _post(candidate_client, "big.png", PNG + b"\0" * 100).status_code == 400
+    response = _post(candidate_client, "big.png", PNG + b"\0" * 100)
+    assert response.status_code == 400
+    # The advice fits a document or a photo, not a video.
+    error = re.search(r'class="errorlist"[^>]*>([^<]*)<', response.content.decode()).group(1)
+    assert "上限為 50" in error and "掃描" in error and "影片" not in error
 
 
 def test_evaluators_see_evidence_and_other_candidates_get_404(client, candidate_client, cycle):

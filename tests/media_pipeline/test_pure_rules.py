@@ -14,8 +14,11 @@ from media_pipeline.validation import (
     parse_probe,
     size_problems,
     sniff_evidence,
+    tail_check_seconds,
+    tail_problems,
     video_problems,
     youtube_problems,
+    youtube_recheck_after,
 )
 from media_pipeline.youtube_urls import YouTubeURLError, embed_url, parse_video_id
 
@@ -182,3 +185,50 @@ def test_the_pure_modules_do_not_import_django(module):
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert "django" not in imported and "media_pipeline" not in imported
+
+
+# ---- Completeness, YouTube verdicts and second looks ----------------------------------------------------------
+
+def test_decoding_less_than_the_end_asked_for_means_the_file_is_incomplete():
+    """A quarter second short is still whole; more missing, or nothing decoded at all, is incomplete."""
+    assert tail_problems(expected_seconds=2.0, decoded_seconds=2.015) == []
+    assert tail_problems(expected_seconds=2.0, decoded_seconds=1.8) == []
+    assert [p.code for p in tail_problems(expected_seconds=2.0, decoded_seconds=1.5)] == ["incomplete"]
+    assert [p.code for p in tail_problems(expected_seconds=2.0, decoded_seconds=None)] == ["incomplete"]
+
+
+def test_the_end_is_checked_where_a_header_states_the_duration():
+    """MP4, Matroska and AVI are checked over their last two seconds (half of a short clip); MPEG-TS is not."""
+    def probe(containers, duration):
+        return Probe(containers=frozenset(containers), duration=duration, streams=())
+
+    assert tail_check_seconds(probe({"mov", "mp4", "m4a"}, 300.0)) == 2.0
+    assert tail_check_seconds(probe({"matroska", "webm"}, 1.0)) == 0.5
+    assert tail_check_seconds(probe({"mpegts"}, 300.0)) is None
+    assert tail_check_seconds(probe({"mp4"}, None)) is None
+
+
+def _status_item(**status):
+    return {"id": "x", "status": {"uploadStatus": "processed", "privacyStatus": "public", "embeddable": True, **status}}
+
+
+def test_youtubes_verdicts_on_an_upload_are_told_apart():
+    """Rejected and failed uploads carry YouTube's reason; "uploaded" is still processing; deleted is missing."""
+    assert youtube_problems(_status_item(), max_duration=900) == []
+    assert youtube_problems(_status_item(uploadStatus="rejected", rejectionReason="copyright", privacyStatus="private"),
+                            max_duration=900) == [Problem("youtube_rejected", {"reason": "copyright"})]
+    assert youtube_problems(_status_item(uploadStatus="failed", failureReason="codec"),
+                            max_duration=900) == [Problem("youtube_failed", {"reason": "codec"})]
+    assert youtube_problems(_status_item(uploadStatus="deleted"), max_duration=900) == [Problem("youtube_missing")]
+    assert [p.code for p in youtube_problems(_status_item(uploadStatus="uploaded"), max_duration=900)] == [
+        "youtube_not_processed"]
+
+
+def test_only_problems_the_owner_can_fix_are_checked_again():
+    """Still processing comes back in 30 minutes, private or not embeddable in 6 hours, the rest never."""
+    assert youtube_recheck_after(["youtube_not_processed"]) == 1800
+    assert youtube_recheck_after(["youtube_private", "youtube_not_embeddable"]) == 6 * 3600
+    assert youtube_recheck_after(["youtube_not_processed", "youtube_private"]) == 1800
+    for final in (["youtube_rejected"], ["youtube_failed"], ["youtube_missing"], ["too_long"],
+                  ["youtube_private", "too_long"], []):
+        assert youtube_recheck_after(final) is None

@@ -70,6 +70,47 @@ def test_bad_files_are_rejected_with_the_reason(candidate_client, on_commit, cli
     assert video.problem_messages[0] in page
 
 
+@pytest.mark.parametrize("name", ["faststart_half.mp4", "faststart_most.mp4"])
+def test_a_file_cut_short_with_its_index_in_front_is_rejected_as_incomplete(candidate_client, on_commit, clips,
+                                                                           name):
+    """A faststart MP4 missing its end keeps a header that says 5 s; decoding the end shows the data is missing."""
+    probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+                            str(clips / name)], capture_output=True, text=True, check=True)
+    assert float(probe.stdout) == 5.0  # What fooled the pipeline before: the header alone looks whole.
+    video = upload(candidate_client, on_commit, clips / name)
+    assert video.state == Video.State.REJECTED
+    assert [problem["code"] for problem in video.problems] == ["incomplete"]
+    assert "檔案不完整" in candidate_client.get(reverse("media_pipeline:my_videos")).content.decode()
+    candidate_client.cookies["django_language"] = "en"
+    page = candidate_client.get(video.get_absolute_url()).content.decode()
+    assert "The file is incomplete" in page and "Upload the whole file again" in page
+    assert candidate_client.get(reverse("media_pipeline:video_file", kwargs={"pk": video.pk})).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "content_type", "seconds"), [
+    ("faststart.mp4", "video/mp4", 5), ("good.mp4", "video/mp4", 3), ("camcorder.ts", "video/mp2t", 3),
+    ("needs_transcode.avi", "video/x-msvideo", 3),
+])
+def test_whole_files_pass_the_completeness_check(candidate_client, on_commit, clips, name, content_type, seconds):
+    """Uncut files in every container become ready: the completeness check does not refuse good files."""
+    video = upload(candidate_client, on_commit, clips / name, content_type=content_type)
+    assert video.state == Video.State.READY, video.problems
+    assert round(video.duration_seconds) == seconds
+
+
+def test_a_rejected_upload_tells_its_owner_and_then_deletes_the_file(candidate_client, candidate, on_commit, clips,
+                                                                   mailoutbox, media_root):
+    """A file refused for good is deleted from storage after its owner is emailed; the reason stays listed."""
+    video = upload(candidate_client, on_commit, clips / "two_video_streams.mkv", content_type="video/x-matroska")
+    assert video.state == Video.State.REJECTED
+    assert [message.to for message in mailoutbox] == [[candidate.user.email]]
+    assert "影片無法使用" in mailoutbox[0].subject and video.problem_messages[0] in mailoutbox[0].body
+    assert [path for path in media_root.rglob("*") if path.is_file()] == []
+    assert video.file.name == "" and not video.thumbnail
+    page = candidate_client.get(reverse("media_pipeline:my_videos")).content.decode()
+    assert video.problem_messages[0] in page
+
+
 def test_a_video_longer_than_the_cycle_allows_is_rejected(candidate_client, on_commit, clips, settings):
     """A 3-second clip is too long when the limit is 2 seconds."""
     settings.MEDIA_MAX_DURATION_SECONDS = 2

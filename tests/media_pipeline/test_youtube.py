@@ -4,9 +4,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from accounts import clock
 from media_pipeline import services, signals, tasks
+from media_pipeline.messages import problem_message
 from media_pipeline.models import MediaLimits, Video
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +160,157 @@ def test_a_recheck_soon_after_verification_does_not_call_the_api(on_commit, yout
     _add(on_commit, candidate)
     tasks.youtube_recheck_verified.delay()
     assert len(youtube_api.calls) == 1
+
+
+# ---- YouTube's own verdicts, and second looks ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("recorded", "code", "english", "chinese"), [
+    ("rejected_duplicate", "youtube_rejected", "YouTube rejected the video (a duplicate of another video)",
+     "YouTube 拒絕了這部影片（與另一部影片重複）"),
+    ("failed_codec", "youtube_failed", "YouTube could not process the upload (an unsupported codec)",
+     "YouTube 無法處理這次上傳（不支援的編碼格式）"),
+])
+def test_youtubes_own_rejection_is_reported_with_its_reason_in_the_owners_language(
+    on_commit, youtube_api, candidate, candidate_client, recorded, code, english, chinese
+):
+    """A rejected or failed upload on YouTube says so, with the reason, and is not called "still processing"."""
+    youtube_api.add(ID, recorded)
+    video = _reload(_add(on_commit, candidate))
+    assert video.state == Video.State.REJECTED
+    assert [problem["code"] for problem in video.problems] == [code]
+    assert not video.may_recheck and video.next_check_at is None
+    page = candidate_client.get("/videos/mine/").content.decode()
+    assert chinese in page and "尚未處理完" not in page
+    assert "/recheck/" not in page  # Checking again cannot change YouTube's verdict.
+    candidate_client.cookies["django_language"] = "en"
+    page = candidate_client.get(video.get_absolute_url()).content.decode()
+    assert english in page and "upload the file here" in page
+
+
+def test_a_video_still_processing_is_checked_again_on_a_schedule_until_it_passes(on_commit, youtube_api, candidate):
+    """A link YouTube is still processing is looked at again 30 minutes later, and then verified."""
+    youtube_api.add(ID, "processing")
+    at = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+    with clock.frozen_at(at):
+        video = _reload(_add(on_commit, candidate))
+    assert video.state == Video.State.REJECTED and video.may_recheck
+    assert video.next_check_at == datetime(2026, 12, 3, 2, 30, tzinfo=UTC)
+    youtube_api.add(ID, "verified")
+    with clock.frozen_at(datetime(2026, 12, 3, 2, 29, tzinfo=UTC)):
+        tasks.youtube_check_due.delay()
+    assert _reload(video).state == Video.State.REJECTED
+    with clock.frozen_at(datetime(2026, 12, 3, 2, 31, tzinfo=UTC)):
+        tasks.youtube_check_due.delay()
+    assert _reload(video).state == Video.State.VERIFIED
+    assert _reload(video).next_check_at is None
+
+
+def test_a_link_rejected_for_good_is_not_checked_again(on_commit, youtube_api, candidate):
+    """A deleted video is not looked at again by the periodic check."""
+    video = _reload(_add(on_commit, candidate))  # Not on YouTube: missing.
+    assert video.state == Video.State.REJECTED and video.next_check_at is None
+    calls = len(youtube_api.calls)
+    with clock.frozen_at(datetime(2099, 1, 1, tzinfo=UTC)):
+        tasks.youtube_check_due.delay()
+    assert len(youtube_api.calls) == calls
+
+
+def test_the_owner_checks_a_private_video_again_at_once_after_making_it_unlisted(
+    on_commit, youtube_api, candidate, candidate_client
+):
+    """After fixing the video on YouTube the owner presses "Check again now" and the link is verified."""
+    youtube_api.add(ID, "private")
+    with clock.frozen_at(datetime(2026, 12, 3, 2, 0, tzinfo=UTC)):
+        video = _reload(_add(on_commit, candidate))
+    page = candidate_client.get("/videos/mine/").content.decode()
+    assert f"/videos/{video.pk}/recheck/" in page and "立即重新檢查" in page
+    youtube_api.add(ID, "verified")
+    with clock.frozen_at(datetime(2026, 12, 3, 2, 5, tzinfo=UTC)), on_commit(execute=True):
+        response = candidate_client.post(f"/videos/{video.pk}/recheck/")
+    assert response.status_code == 302
+    assert _reload(video).state == Video.State.VERIFIED
+
+
+def test_checking_again_within_a_minute_is_refused_without_calling_youtube(
+    on_commit, youtube_api, candidate, candidate_client
+):
+    """Repeated clicks do not spend the API quota."""
+    youtube_api.add(ID, "private")
+    video = _reload(_add(on_commit, candidate))
+    calls = len(youtube_api.calls)
+    with on_commit(execute=True):
+        response = candidate_client.post(f"/videos/{video.pk}/recheck/", follow=True)
+    assert "不到一分鐘前" in response.content.decode()
+    assert len(youtube_api.calls) == calls and _reload(video).state == Video.State.REJECTED
+
+
+def test_another_candidate_cannot_check_someone_elses_link(on_commit, youtube_api, candidate, client):
+    """The re-check is scoped to the video's owner."""
+    from accounts.roles import Role
+    from tests.factories import CandidateFactory, make_user
+
+    youtube_api.add(ID, "private")
+    video = _reload(_add(on_commit, candidate))
+    other = CandidateFactory(cycle=candidate.cycle, user=make_user(Role.CANDIDATE))
+    client.force_login(other.user)
+    assert client.post(f"/videos/{video.pk}/recheck/").status_code == 404
+
+
+def test_pasting_a_rejected_link_again_checks_it_again(on_commit, youtube_api, candidate, candidate_client):
+    """Pasting the same link after fixing it on YouTube looks again instead of saying it is already listed."""
+    youtube_api.add(ID, "not_embeddable")
+    with clock.frozen_at(datetime(2026, 12, 3, 2, 0, tzinfo=UTC)):
+        video = _reload(_add(on_commit, candidate))
+    youtube_api.add(ID, "verified")
+    with clock.frozen_at(datetime(2026, 12, 3, 2, 10, tzinfo=UTC)), on_commit(execute=True):
+        response = candidate_client.post("/videos/mine/link/", {"url": f"https://youtu.be/{ID}", "title": "x"},
+                                         follow=True)
+    assert "正在重新檢查" in response.content.decode()
+    assert Video.objects.filter(candidate=candidate).count() == 1
+    assert _reload(video).state == Video.State.VERIFIED
+
+
+def test_pasting_a_verified_link_again_is_refused_as_already_listed(on_commit, youtube_api, candidate,
+                                                                   candidate_client):
+    """A link that already works is not added twice."""
+    youtube_api.add(ID, "verified")
+    _add(on_commit, candidate)
+    response = candidate_client.post("/videos/mine/link/", {"url": f"https://www.youtube.com/watch?v={ID}",
+                                                            "title": "x"})
+    assert response.status_code == 400
+    assert "已在清單中" in response.content.decode()
+
+
+def test_the_api_key_never_reaches_the_log_even_at_debug_level(youtube_api, settings):
+    """googleapiclient logs each request URL at DEBUG, key included; the log handler prints it redacted."""
+    import os
+    import subprocess
+    import sys
+
+    youtube_api.add(ID, "verified")
+    secret = "AIzaSy-test-secret-key-0123456789"
+    script = (
+        "import django; django.setup();"
+        "from media_pipeline.integrations import youtube;"
+        f"print(sorted(youtube.videos_list([{ID!r}])))"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_LOG_LEVEL": "DEBUG", "YOUTUBE_API_KEY": secret,
+        "YOUTUBE_API_ENDPOINT": settings.YOUTUBE_API_ENDPOINT, "YOUTUBE_API_CA_CERTS": settings.YOUTUBE_API_CA_CERTS,
+    }
+    result = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"[{ID!r}]"
+    assert "URL being requested" in result.stderr and "key=[redacted]" in result.stderr
+    assert secret not in result.stderr + result.stdout
+
+
+def test_youtube_reasons_read_as_words_in_both_languages():
+    """The reason code becomes a phrase in the reader's language; an unknown code is shown as it is."""
+    with translation.override("en"):
+        assert "(copyright infringement)" in problem_message("youtube_rejected", {"reason": "copyright"})
+        assert "(somethingNew)" in problem_message("youtube_rejected", {"reason": "somethingNew"})
+    with translation.override("zh-hant"):
+        assert "侵犯著作權" in problem_message("youtube_rejected", {"reason": "copyright"})

@@ -4,9 +4,7 @@ A loopback HTTPS server (self-signed, trusted through YOUTUBE_API_CA_CERTS) stan
 endpoint and YouTube's resumable upload endpoint; the real google-api-python-client talks to it.
 """
 import datetime as dt
-import ipaddress
 import json
-import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -18,31 +16,10 @@ from django.urls import reverse
 from accounts import clock
 from media_pipeline import services
 from media_pipeline.models import Video
+from tests.media_pipeline.conftest import serve_over_tls
 
 pytestmark = pytest.mark.django_db
 CHUNK = 256 * 1024
-
-
-def _self_signed(folder):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(hours=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 class FakeGoogle:
@@ -102,11 +79,8 @@ def google(settings, tmp_path):
         def log_message(self, *args):
             pass
 
-    cert, key = _self_signed(tmp_path)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
+    cert = serve_over_tls(server, tmp_path)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"https://127.0.0.1:{server.server_address[1]}"
     settings.GOOGLE_CLIENT_ID, settings.GOOGLE_CLIENT_SECRET = "client-id", "client-secret"
