@@ -3,7 +3,7 @@
 1. The web process's memory growth while a 500 MB video is uploaded to S3 (moto_server on loopback): the web
    process presigns the multipart upload and finishes it; a separate "browser" process sends the bytes straight
    to the bucket, as the page's script does. Target: under 20 MB.
-2. ffprobe + thumbnail time for a 60 s 1080p H.264 clip, through media_pipeline.integrations.ffprobe.
+2. ffprobe + completeness check (decoding the last 2 s) + thumbnail time for a 60 s 1080p H.264 clip, through media_pipeline.integrations.ffprobe.
    Target: under 2 s.
 Needs ffmpeg and moto[server]; uses a throwaway SQLite database and bucket.
 """
@@ -159,7 +159,7 @@ def bench_upload(upload_mb: int) -> None:
 
 def bench_probe(seconds: int) -> None:
     from media_pipeline.integrations import ffprobe
-    from media_pipeline.validation import VideoLimits, parse_probe, video_problems
+    from media_pipeline.validation import VideoLimits, parse_probe, tail_check_seconds, tail_problems, video_problems
 
     clip = WORK / "clip-1080p.mp4"
     made = time.perf_counter()
@@ -174,11 +174,15 @@ def bench_probe(seconds: int) -> None:
         started = time.perf_counter()
         probe = parse_probe(ffprobe.probe(str(clip)))
         assert video_problems(probe, VideoLimits(max_bytes=10**10, max_duration=3600)) == []
+        # The completeness check decodes the last two seconds, as the pipeline does before the thumbnail.
+        expected = tail_check_seconds(probe)
+        decoded = ffprobe.decoded_tail_seconds(str(clip), expected)
+        assert tail_problems(expected_seconds=expected, decoded_seconds=decoded) == []
         ffprobe.thumbnail(source=str(clip), target=str(WORK / "thumb.jpg"), at_seconds=1.0)
         timings.append(time.perf_counter() - started)
     best, worst = min(timings), max(timings)
     verdict = "OK" if worst < 2 else "OVER TARGET"
-    print(f"ffprobe + thumbnail for a {seconds} s 1080p clip: {best:.2f} s best, {worst:.2f} s worst of 3 "
+    print(f"ffprobe + completeness check + thumbnail for a {seconds} s 1080p clip: {best:.2f} s best, {worst:.2f} s worst of 3 "
           f"(target < 2 s) {verdict}")
 
 

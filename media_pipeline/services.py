@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import clock
 from accounts.models import RoleGrant
@@ -251,23 +252,28 @@ def _owner_emails(video: Video) -> list[str]:
                 .values_list("user__email", flat=True).distinct())
 
 
+def _email_owner(video: Video, subject, body) -> None:
+    """Email a video's owner in the site's language; the body may use title, name, reason and url."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(body) % {
+            "title": video.title, "name": video.original_name, "reason": " ".join(video.problem_messages),
+            "url": settings.SITE_URL.rstrip("/") + video.get_absolute_url(),
+        }
+        subject = str(subject)
+    recipients = [email for email in _owner_emails(video) if email]
+    if recipients:
+        send_mail(subject, text, None, recipients)
+
+
 def _tell_unavailable(video_id: int) -> None:
     """Email the owner that a verified link stopped working, and signal the focus groups that rely on it."""
     video = Video.objects.select_related("candidate__user", "office").filter(pk=video_id).first()
     if video is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("[SurveyPlace] A YouTube video is no longer available")
-        body = _(
-            "The YouTube video “%(title)s” can no longer be shown: %(reason)s\n\n"
-            "Fix it on YouTube or replace it: %(url)s"
-        ) % {
-            "title": video.title, "reason": " ".join(video.problem_messages),
-            "url": settings.SITE_URL.rstrip("/") + video.get_absolute_url(),
-        }
-    recipients = [email for email in _owner_emails(video) if email]
-    if recipients:
-        send_mail(subject, body, None, recipients)
+    _email_owner(video, gettext_lazy("[SurveyPlace] A YouTube video is no longer available"), gettext_lazy(
+        "The YouTube video “%(title)s” can no longer be shown: %(reason)s\n\n"
+        "Fix it on YouTube or replace it: %(url)s"
+    ))
     signals.video_unavailable.send(sender=Video, video=video)
 
 
@@ -494,18 +500,10 @@ def _tell_rejected_and_discard(video_id: int) -> None:
         pk=video_id, kind=Video.Kind.UPLOAD, state=Video.State.REJECTED).first()
     if video is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("[SurveyPlace] Your video could not be used")
-        body = _(
-            "The video “%(title)s” (%(name)s) could not be used: %(reason)s\n\n"
-            "The file has been deleted. Upload a corrected file here: %(url)s"
-        ) % {
-            "title": video.title, "name": video.original_name, "reason": " ".join(video.problem_messages),
-            "url": settings.SITE_URL.rstrip("/") + video.get_absolute_url(),
-        }
-    recipients = [email for email in _owner_emails(video) if email]
-    if recipients:
-        send_mail(subject, body, None, recipients)
+    _email_owner(video, gettext_lazy("[SurveyPlace] Your video could not be used"), gettext_lazy(
+        "The video “%(title)s” (%(name)s) could not be used: %(reason)s\n\n"
+        "The file has been deleted. Upload a corrected file here: %(url)s"
+    ))
     names = [f.name for f in (video.file, video.playback_file, video.thumbnail) if f and f.name]
     with transaction.atomic():
         Video.objects.filter(pk=video.pk, state=Video.State.REJECTED).update(file="", playback_file="", thumbnail="")
