@@ -63,16 +63,17 @@ class User(AbstractUser):
         return self.name or self.email
 
     @cached_property
-    def roles(self) -> frozenset[str]:
-        """Return the roles this user holds, loaded once per request."""
-        return frozenset(self.role_grants.values_list("role", flat=True))
+    def role_grant_pairs(self) -> frozenset[tuple[str, int | None]]:
+        """Return (role, office id or None) for every role this user holds, loaded once per request.
+
+        Read it through accounts.scopes, which answers "does this user hold role R at office O".
+        """
+        return frozenset(self.role_grants.values_list("role", "office_id"))
 
     @cached_property
-    def office_ids(self) -> frozenset[int]:
-        """Return the land offices this user works at through any office role."""
-        return frozenset(
-            self.role_grants.filter(office__isnull=False).values_list("office_id", flat=True)
-        )
+    def roles(self) -> frozenset[str]:
+        """Return the roles this user holds anywhere: enough for the access table, never for an office's data."""
+        return frozenset(role for role, _office_id in self.role_grant_pairs)
 
     @property
     def is_staff_role(self) -> bool:

@@ -128,8 +128,8 @@ def role_grant(*, user: User, role: str, office=None, granted_by: User | None = 
         user=user, role=role, office=office if role in OFFICE_ROLES else None,
         defaults={"granted_by": granted_by},
     )
-    user.__dict__.pop("roles", None)
-    user.__dict__.pop("office_ids", None)
+    for cached in ("role_grant_pairs", "roles"):
+        user.__dict__.pop(cached, None)
     return grant
 
 

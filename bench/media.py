@@ -3,7 +3,8 @@
 1. The web process's memory growth while a 500 MB video is uploaded to S3 (moto_server on loopback): the web
    process presigns the multipart upload and finishes it; a separate "browser" process sends the bytes straight
    to the bucket, as the page's script does. Target: under 20 MB.
-2. ffprobe + completeness check (decoding the last 2 s) + thumbnail time for a 60 s 1080p H.264 clip, through media_pipeline.integrations.ffprobe.
+2. ffprobe + completeness check (decoding the last 2 s) + thumbnail time for a 60 s 1080p H.264 clip, through
+   media_pipeline.integrations.ffprobe.
    Target: under 2 s.
 Needs ffmpeg and moto[server]; uses a throwaway SQLite database and bucket.
 """
@@ -182,8 +183,8 @@ def bench_probe(seconds: int) -> None:
         timings.append(time.perf_counter() - started)
     best, worst = min(timings), max(timings)
     verdict = "OK" if worst < 2 else "OVER TARGET"
-    print(f"ffprobe + completeness check + thumbnail for a {seconds} s 1080p clip: {best:.2f} s best, {worst:.2f} s worst of 3 "
-          f"(target < 2 s) {verdict}")
+    print(f"ffprobe + completeness check + thumbnail for a {seconds} s 1080p clip: {best:.2f} s best, "
+          f"{worst:.2f} s worst of 3 (target < 2 s) {verdict}")
 
 
 def main() -> None:

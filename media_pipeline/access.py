@@ -2,20 +2,23 @@
 
 Who manages: a candidate their own candidacies' videos and evidence; office staff their offices' videos.
 Who watches: the managers; every signed-in user an office's playable videos (office facts are public to the
-platform); examination staff and focus group leaders and members a candidate's playable videos and evidence,
-because they evaluate candidates. The focus group work may narrow the last rule to a group's own candidates.
+platform); examination staff every candidate's playable videos and evidence; a focus group leader or member
+those of the candidates connected to their own office, which for now means the candidates who ranked it (the
+focus group's roster will take its place).
 """
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import RoleGrant
 from accounts.roles import Role
+from accounts.scopes import offices_where_user_holds
+from placement import selectors as placement_selectors
 from placement.models import Candidate, LandOffice
 
 from .models import EvidenceFile, Video
 
-EVALUATOR_ROLES = frozenset({Role.EXAM_STAFF, Role.FOCUS_GROUP_LEADER, Role.FOCUS_GROUP_MEMBER})
+# Roles that evaluate the candidates connected to the office where they hold the role.
+OFFICE_EVALUATOR_ROLES = frozenset({Role.FOCUS_GROUP_LEADER, Role.FOCUS_GROUP_MEMBER})
 PLAYABLE = Q(kind=Video.Kind.UPLOAD, state=Video.State.READY) | Q(
     kind=Video.Kind.YOUTUBE,
     state__in=[Video.State.VERIFIED, Video.State.NOT_VERIFIED, Video.State.PENDING, Video.State.DEFERRED],
@@ -24,11 +27,7 @@ PLAYABLE = Q(kind=Video.Kind.UPLOAD, state=Video.State.READY) | Q(
 
 def managed_office_ids(user) -> frozenset[int]:
     """Return the offices whose videos a user manages (office staff grants only)."""
-    if Role.OFFICE_STAFF not in user.roles:
-        return frozenset()
-    return frozenset(
-        RoleGrant.objects.filter(user=user, role=Role.OFFICE_STAFF).values_list("office_id", flat=True)
-    )
+    return offices_where_user_holds(user, {Role.OFFICE_STAFF})
 
 
 def candidacy_for_user(user) -> Candidate | None:
@@ -37,6 +36,16 @@ def candidacy_for_user(user) -> Candidate | None:
         return None
     return (Candidate.objects.filter(user=user).select_related("cycle")
             .order_by("-cycle__is_current", "-cycle__year", "-cycle_id").first())
+
+
+def evaluated_candidates(user) -> Q | None:
+    """Return a filter on candidate_id for the candidates a user evaluates, or None when they evaluate none."""
+    if Role.EXAM_STAFF in user.roles:
+        return Q(candidate_id__isnull=False)
+    offices = offices_where_user_holds(user, OFFICE_EVALUATOR_ROLES)
+    if not offices:
+        return None
+    return Q(candidate_id__in=placement_selectors.candidate_ids_ranking_offices(office_ids=offices))
 
 
 def videos_managed_by(user) -> QuerySet[Video]:
@@ -51,8 +60,9 @@ def videos_managed_by(user) -> QuerySet[Video]:
 
 def videos_watchable_by(user) -> QuerySet[Video]:
     scope = Q(office__isnull=False) & PLAYABLE
-    if user.roles & EVALUATOR_ROLES:
-        scope |= Q(candidate__isnull=False) & PLAYABLE
+    evaluated = evaluated_candidates(user)
+    if evaluated is not None:
+        scope |= evaluated & PLAYABLE
     if Role.CANDIDATE in user.roles:
         scope |= Q(candidate__user=user)
     offices = managed_office_ids(user)
@@ -68,9 +78,11 @@ def evidence_managed_by(user) -> QuerySet[EvidenceFile]:
 
 
 def evidence_viewable_by(user) -> QuerySet[EvidenceFile]:
-    if user.roles & EVALUATOR_ROLES:
-        return EvidenceFile.objects.all()
-    return evidence_managed_by(user)
+    evaluated = evaluated_candidates(user)
+    if evaluated is None:
+        return evidence_managed_by(user)
+    own = Q(candidate__user=user) if Role.CANDIDATE in user.roles else Q(pk__in=[])
+    return EvidenceFile.objects.filter(evaluated | own)
 
 
 def office_get_for_manage(user, office_id: int) -> LandOffice:

@@ -2,6 +2,7 @@
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import Role
+from accounts.scopes import offices_where_user_holds
 
 from .models import Candidate, ExamCycle, LandOffice
 
@@ -46,6 +47,11 @@ def run_get_for_user(user, pk: int):
     return get_object_or_404(runs_for_user(user).select_related("cycle", "created_by"), pk=pk)
 
 
+# Who sees an office's own placement list: its staff and its focus group leader, not its focus group members.
+OFFICE_PLACEMENT_ROLES = frozenset({Role.OFFICE_STAFF, Role.FOCUS_GROUP_LEADER})
+
+
 def own_office_get_for_user(user, code: str) -> LandOffice:
-    """Return an office the user works at; any other office answers 404."""
-    return get_object_or_404(LandOffice.objects.filter(pk__in=user.office_ids), code=code)
+    """Return an office where the user is staff or focus group leader; any other office answers 404."""
+    offices = offices_where_user_holds(user, OFFICE_PLACEMENT_ROLES)
+    return get_object_or_404(LandOffice.objects.filter(pk__in=offices), code=code)

@@ -25,6 +25,11 @@ from .models import (
 )
 
 
+def candidate_ids_ranking_offices(*, office_ids) -> QuerySet:
+    """Return, as a subquery, the ids of candidates whose preference list names any of these offices."""
+    return PreferenceEntry.objects.filter(office_id__in=office_ids).values("preference_list__candidate_id")
+
+
 def current_cycle() -> ExamCycle | None:
     return ExamCycle.objects.filter(is_current=True).first()
 

@@ -82,14 +82,55 @@ def test_another_candidates_video_answers_404_like_a_missing_one(client, cycle):
     assert Video.objects.filter(pk=other.pk).exists()
 
 
-def test_evaluators_watch_candidate_videos_but_cannot_remove_them(client, candidate):
-    """Examination staff and focus group members watch a candidate's video; they cannot remove it."""
+def _ranking(candidate, *offices):
+    """Give a candidate a preference list naming these offices (each with a vacancy in the cycle)."""
+    from placement.models import Vacancy
+    from placement.services import preference_list_save
+
+    for office in offices:
+        Vacancy.objects.get_or_create(cycle=candidate.cycle, office=office, defaults={"seats": 2})
+    preference_list_save(candidate=candidate, office_ids=[office.pk for office in offices])
+
+
+def test_evaluators_watch_candidate_videos_but_cannot_remove_them(client, candidate, office):
+    """Examination staff and the ranked office's focus group members watch a candidate's video; none removes it."""
     video = _link(candidate)
-    for role in (Role.EXAM_STAFF, Role.FOCUS_GROUP_MEMBER):
-        client.force_login(make_user(role))
+    _ranking(candidate, office)
+    for user in (make_user(Role.EXAM_STAFF), make_user(Role.FOCUS_GROUP_MEMBER, office=office)):
+        client.force_login(user)
         assert client.get(video.get_absolute_url()).status_code == 200
         assert client.post(reverse("media_pipeline:video_remove", kwargs={"pk": video.pk})).status_code in {403, 404}
     assert Video.objects.filter(pk=video.pk).exists()
+
+
+def test_focus_groups_see_only_the_candidates_who_ranked_their_office(client, cycle):
+    """A leader or member at office A watches the videos and evidence of candidates who ranked A, no one else's."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from media_pipeline.models import EvidenceFile
+    from media_pipeline.services import evidence_add
+    from tests.media_pipeline.test_evidence import PNG
+
+    office_a, office_b = LandOfficeFactory(), LandOfficeFactory()
+    ranked_a = CandidateFactory(cycle=cycle, user=make_user(Role.CANDIDATE))
+    ranked_b = CandidateFactory(cycle=cycle, user=make_user(Role.CANDIDATE))
+    _ranking(ranked_a, office_b, office_a)
+    _ranking(ranked_b, office_b)
+    videos, evidence = {}, {}
+    for candidate in (ranked_a, ranked_b):
+        videos[candidate.pk] = _link(candidate)
+        evidence[candidate.pk] = evidence_add(candidate=candidate, uploaded_file=SimpleUploadedFile("p.png", PNG),
+                                              title="測站", acting_user=candidate.user)
+    assert EvidenceFile.objects.count() == 2
+    for role in (Role.FOCUS_GROUP_LEADER, Role.FOCUS_GROUP_MEMBER):
+        client.force_login(make_user(role, office=office_a))
+        for candidate, expected in ((ranked_a, 200), (ranked_b, 404)):
+            assert client.get(videos[candidate.pk].get_absolute_url()).status_code == expected, (role, expected)
+            url = reverse("media_pipeline:evidence_file", kwargs={"pk": evidence[candidate.pk].pk})
+            assert client.get(url).status_code == expected, (role, expected)
+    # Examination staff evaluate everyone.
+    client.force_login(make_user(Role.EXAM_STAFF))
+    assert client.get(videos[ranked_b.pk].get_absolute_url()).status_code == 200
 
 
 def test_a_rejected_candidate_video_is_seen_only_by_its_owner(client, candidate):

@@ -104,6 +104,22 @@ def test_office_staff_see_who_was_placed_at_their_office_only(client, published)
     assert client.get(other).status_code == 404
 
 
+def test_a_role_at_one_office_opens_nothing_at_another_office(client, published):
+    """Office staff at A who are only a focus-group member at B see A's placements, not B's."""
+    from accounts.services import role_grant
+
+    office_a, office_b = published.offices[2], published.offices[0]
+    user = make_user(Role.OFFICE_STAFF, office=office_a)
+    role_grant(user=user, role=Role.FOCUS_GROUP_MEMBER, office=office_b)
+    _login(client, user)
+    assert client.get(reverse("placement:office_placements", kwargs={"code": office_a.code})).status_code == 200
+    assert client.get(reverse("placement:office_placements", kwargs={"code": office_b.code})).status_code == 404
+    # A focus group leader at B does see B's placements (the page is for office staff and leaders).
+    role_grant(user=user, role=Role.FOCUS_GROUP_LEADER, office=office_b)
+    _login(client, user)
+    assert client.get(reverse("placement:office_placements", kwargs={"code": office_b.code})).status_code == 200
+
+
 def test_before_publishing_the_result_pages_say_it_is_not_published(client, world):
     """Without a publication the candidate and the office see a notice, not a result."""
     candidate = world.candidates[0]
