@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import Role
-from accounts.scopes import offices_where_user_holds
+from accounts.scopes import offices_where_user_holds, user_holds_role_at
 from placement import selectors as placement_selectors
 from placement.models import Candidate, LandOffice
 
@@ -86,7 +86,7 @@ def evidence_viewable_by(user) -> QuerySet[EvidenceFile]:
 
 
 def office_get_for_manage(user, office_id: int) -> LandOffice:
-    if office_id not in managed_office_ids(user):
+    if not user_holds_role_at(user, Role.OFFICE_STAFF, office_id):
         raise Http404
     return get_object_or_404(LandOffice, pk=office_id)
 

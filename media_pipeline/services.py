@@ -54,9 +54,9 @@ class MediaError(Exception):
 class AlreadyListed(MediaError):
     """The owner already has this YouTube link; `rechecking` says whether it is now being checked again."""
 
-    def __init__(self, message: str, *, video: "Video", rechecking: bool):
+    def __init__(self, message: str, *, rechecking: bool):
         super().__init__(message)
-        self.video, self.rechecking = video, rechecking
+        self.rechecking = rechecking
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,8 @@ def video_youtube_add(*, url: str, title: str, acting_user, candidate: Candidate
         # Pasting a link again is how many people say "look again"; do that when looking again can help.
         if existing.may_recheck and youtube.is_configured():
             video_youtube_recheck(video=existing, acting_user=acting_user)
-            raise AlreadyListed(_("This video is already in the list; it is being checked again."),
-                                video=existing, rechecking=True)
-        raise AlreadyListed(_("This video is already in the list."), video=existing, rechecking=False)
+            raise AlreadyListed(_("This video is already in the list; it is being checked again."), rechecking=True)
+        raise AlreadyListed(_("This video is already in the list."), rechecking=False)
     state = Video.State.PENDING if youtube.is_configured() else Video.State.NOT_VERIFIED
     with transaction.atomic():
         video = Video.objects.create(

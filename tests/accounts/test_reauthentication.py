@@ -26,6 +26,13 @@ def _emailed_code() -> str:
     return match.group(1)
 
 
+def _ways_to_confirm(client, protected_url: str) -> str:
+    """Open a protected page, check it asks to confirm by password first, and return that page's HTML."""
+    gate = client.get(protected_url)
+    assert gate.status_code == 302 and gate["Location"].startswith(reverse("account_reauthenticate"))
+    return client.get(gate["Location"]).content.decode()
+
+
 def _reauthenticate_by_code(client, email: str, next_url: str):
     """Ask for a code for next_url, read it from the email, and return the answer to entering it."""
     page = client.get(REQUEST_CODE, {"next": next_url})
@@ -39,13 +46,10 @@ def _reauthenticate_by_code(client, email: str, next_url: str):
 
 def test_a_signed_in_candidate_confirms_by_an_emailed_code_and_reaches_the_protected_page(client):
     """A candidate turning on TOTP is asked to confirm, chooses a code, and lands on the page they asked for."""
-    user = make_user(Role.CANDIDATE, email="cand@example.com")
-    client.force_login(user)
+    client.force_login(make_user(Role.CANDIDATE, email="cand@example.com"))
     activate = reverse("mfa_activate_totp")
-    gate = client.get(activate)
-    assert gate.status_code == 302 and gate["Location"].startswith(reverse("account_reauthenticate"))
     # The password page offers the code as another way, in Traditional Chinese.
-    alternatives = client.get(gate["Location"]).content.decode()
+    alternatives = _ways_to_confirm(client, activate)
     assert REQUEST_CODE in alternatives and "寄給我登入代碼" in alternatives
 
     response = _reauthenticate_by_code(client, "cand@example.com", activate)
@@ -86,9 +90,7 @@ def test_staff_with_totp_confirm_by_an_emailed_code_or_by_the_authenticator(clie
     user = make_user(Role.EXAM_STAFF, email="staff@example.com")
     client.force_login(user)
     recovery = reverse("mfa_generate_recovery_codes")
-    gate = client.get(recovery)
-    assert gate.status_code == 302 and gate["Location"].startswith(reverse("account_reauthenticate"))
-    alternatives = client.get(gate["Location"]).content.decode()
+    alternatives = _ways_to_confirm(client, recovery)
     assert REQUEST_CODE in alternatives and reverse("mfa_reauthenticate") in alternatives
 
     response = _reauthenticate_by_code(client, "staff@example.com", recovery)
