@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from . import clock
+from core import clock
 from .roles import OFFICE_ROLES, STAFF_ROLES, Role
 
 

@@ -14,7 +14,7 @@ def invitation_list(*, status: str | None = None) -> QuerySet[Invitation]:
     elif status == Invitation.Status.PENDING:
         invitations = invitations.pending()
     elif status == Invitation.Status.EXPIRED:
-        from . import clock
+        from core import clock
 
         invitations = invitations.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=clock.now()

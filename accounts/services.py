@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import clock
+from core import clock
 from .models import Invitation, RoleGrant, User
 from .roles import OFFICE_ROLES, Role
 

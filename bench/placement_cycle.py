@@ -39,7 +39,7 @@ PAGE_BUDGET_MS = 300.0
 def seed(n_candidates: int, n_offices: int, rng: random.Random):
     from datetime import timedelta
 
-    from accounts import clock
+    from core import clock
     from placement.models import Candidate, ExamCycle, LandOffice, PreferenceEntry, PreferenceList, Vacancy
 
     offices = LandOffice.objects.bulk_create(

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import clock
+from core import clock
 from accounts.models import RoleGrant
 from accounts.roles import Role
 from placement.models import Candidate, ExamCycle, LandOffice

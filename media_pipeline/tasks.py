@@ -4,7 +4,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.db.models import Q
 
-from accounts import clock
+from core import clock
 
 from . import services
 from .integrations import youtube

@@ -15,7 +15,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
-from accounts import clock
+from core import clock
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from accounts.services import role_grant

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts import clock
+from core import clock
 from accounts.models import RoleGrant
 
 from .models import (

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .geo import TAIWAN_COUNTIES, residence_point
+from .phases import BEFORE_PLACEMENT, cycle_in_phase, cycle_phase
 from .models import (
     PHASE_DEADLINE_FIELDS,
     Assignment,
@@ -112,18 +113,9 @@ class PlacementError(Exception):
     """A placement action that cannot be done now; the message tells the user why and changes nothing."""
 
 
-def _phase(cycle) -> str:
-    from accounts import clock
-
-    return cycle.phase_at(clock.now(), published=cycle.publications.exists())
-
-
-def _require_phase(cycle, allowed: set[str], message: str) -> None:
-    if _phase(cycle) not in allowed:
+def _require_phase(cycle, allowed, message: str) -> None:
+    if not cycle_in_phase(cycle, allowed):
         raise PlacementError(message)
-
-
-BEFORE_PLACEMENT = {Phase.OFFICE_PROFILES, Phase.CANDIDATE_SUBMISSIONS, Phase.FOCUS_GROUPS, Phase.PREFERENCES}
 
 
 def exam_cycle_set_deadlines(*, cycle: ExamCycle, deadlines: dict) -> ExamCycle:
@@ -443,12 +435,12 @@ def vacancies_export_rows(*, cycle: ExamCycle):
 # Preference lists ---------------------------------------------------------------------------------------------------
 
 def preference_list_editable(cycle: ExamCycle) -> bool:
-    return _phase(cycle) in BEFORE_PLACEMENT
+    return cycle_phase(cycle) in BEFORE_PLACEMENT
 
 
 def preference_list_save(*, candidate: Candidate, office_ids: list[int]) -> PreferenceList:
     """Replace a candidate's preference list with offices in the given order; an edit withdraws the submission."""
-    from accounts import clock
+    from core import clock
 
     if not preference_list_editable(candidate.cycle):
         raise PlacementError(_("The preference deadline has passed: your list can no longer change."))
@@ -485,7 +477,7 @@ def preference_list_hash(codes: list[str]) -> str:
 
 def preference_list_submit(*, candidate: Candidate) -> PreferenceList:
     """Record the time and SHA-256 of the candidate's current list as their submission."""
-    from accounts import clock
+    from core import clock
 
     if not preference_list_editable(candidate.cycle):
         raise PlacementError(_("The preference deadline has passed: your list can no longer change."))
@@ -510,7 +502,7 @@ def placement_run_start(*, cycle: ExamCycle, policy: str, exam_weight: Decimal, 
 
     from django.db import IntegrityError
 
-    from accounts import clock
+    from core import clock
 
     from .tasks import placement_run_execute_task
 
@@ -545,7 +537,7 @@ def _run_progress(run: PlacementRun, progress: int, **fields) -> None:
 
 def placement_run_execute(*, run_id: int) -> PlacementRun | None:
     """Load, solve and save a queued run; a run already started or finished is left as it is."""
-    from accounts import clock
+    from core import clock
 
     from . import engine
     from .engine_io import (
@@ -600,7 +592,7 @@ def run_is_stale(run: PlacementRun) -> bool:
 
 def publication_create(*, run: PlacementRun, acting_user=None, reason: str = "") -> Publication:
     """Publish a finished, stable, current run; a later publication supersedes the earlier one."""
-    from accounts import clock
+    from core import clock
 
     from .tasks import publication_notify_task
 

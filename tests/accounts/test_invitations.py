@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from accounts import clock, services
+from accounts import services
+from core import clock
 from accounts.models import Invitation, RoleGrant
 from accounts.roles import Role
 from tests.factories import CandidateFactory, make_user

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts import clock
+from core import clock
 from placement.demo import DEMO_OFFICE_CODE, DEMO_PASSWORD, demo_totp_secret
 from placement.models import Candidate, PlacementRun, Publication
 from tests.factories import current_totp_code

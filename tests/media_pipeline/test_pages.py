@@ -18,7 +18,7 @@ def _no_youtube_key(settings):
 
 
 def _link(candidate=None, office=None, youtube_id=ID, state=Video.State.NOT_VERIFIED):
-    from accounts import clock
+    from core import clock
 
     owner = {"candidate": candidate} if candidate else {"office": office}
     return Video.objects.create(**owner, kind=Video.Kind.YOUTUBE, state=state, title="示範影片",

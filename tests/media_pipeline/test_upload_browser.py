@@ -22,7 +22,7 @@ def test_a_candidate_uploads_a_clip_and_watches_it(live_server, page, browser_se
 
 def test_the_list_updates_itself_when_processing_finishes(live_server, page, browser_session, candidate):
     """A video shown as processing turns ready on the open page, and a half-typed link survives the update."""
-    from accounts import clock
+    from core import clock
     from media_pipeline.models import Video
 
     video = Video.objects.create(candidate=candidate, kind=Video.Kind.UPLOAD, state=Video.State.PROCESSING,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from accounts import clock
+from core import clock
 from media_pipeline import services, tasks
 from media_pipeline.models import Video
 

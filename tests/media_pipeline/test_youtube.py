@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from accounts import clock
+from core import clock
 from media_pipeline import services, signals, tasks
 from media_pipeline.messages import problem_message
 from media_pipeline.models import MediaLimits, Video

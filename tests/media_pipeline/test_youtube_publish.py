@@ -13,7 +13,7 @@ import pytest
 from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.urls import reverse
 
-from accounts import clock
+from core import clock
 from media_pipeline import services
 from media_pipeline.models import Video
 from tests.media_pipeline.conftest import serve_over_tls

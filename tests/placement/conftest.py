@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from accounts import clock
+from core import clock
 from placement import services
 from tests.factories import CandidateFactory, LandOfficeFactory, VacancyFactory
 

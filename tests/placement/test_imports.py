@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from accounts import clock
+from core import clock
 from accounts.models import Invitation
 from accounts.roles import Role
 from placement import services

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from accounts import clock
+from core import clock
 from accounts.roles import Role
 from placement import services
 from placement.models import Phase

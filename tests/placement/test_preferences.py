@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts import clock
+from core import clock
 from accounts.roles import Role
 from placement import services
 from placement.models import PreferenceList
