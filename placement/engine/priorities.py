@@ -10,10 +10,17 @@ normalised to [0, 1]:
 * Exam standing comes from the exam rank (1 = best, equal ranks are ties) over all candidates of
   the cycle: ``(worst - rank) / (worst - best)``, so the best rank is 1 and the worst is 0. When all
   ranks are equal every standing is 1.
-* Suitability is min-max normalised within the office, over the candidates the office lists (those
-  who ranked it and pass ``acceptable``) that have a score: the best score is 1 and the lowest is 0;
-  when all scores are equal every one is 1. A listed candidate without a score at an office that
-  has scores gets 0 and is reported in ``unscored``.
+* Suitability is min-max normalised within the office, over every candidate the office scored,
+  whether or not they ranked it: the best score is 1 and the lowest is 0; when all scores are equal
+  every one is 1. A listed candidate without a score at an office that has scores gets 0 and is
+  reported in ``unscored``.
+
+Both scales are fixed by data that no candidate's ranking touches (the exam ranks of the whole
+cycle, the office's own scores), so an office orders any two candidates the same way whoever else
+applies: changing one candidate's list never changes how an office orders the others, which keeps
+ranking truthfully safe under candidate-proposing deferred acceptance. (Rescaling over the
+applicants only, as an earlier version did, let one candidate's list stretch the scale for the
+rest.)
 
 Offices without finalised focus-group scores (missing from ``suitability``, or mapped to ``None``
 or to no scores at all) fall back to exam order: their score is the exam standing alone.
@@ -175,9 +182,8 @@ def blended_priorities(
             fallback.append(office)
             blended = {c: round(standings[c], SCORE_DECIMALS) for c in pool}
         else:
-            scored = [scores[c] for c in pool if c in scores]
-            low = min(scored, default=0)
-            spread = max(scored, default=0) - low
+            low = min(scores.values())
+            spread = max(scores.values()) - low
             missing = tuple(c for c in pool if c not in scores)
             if missing:
                 unscored[office] = missing

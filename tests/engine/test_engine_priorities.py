@@ -61,7 +61,7 @@ def test_only_applicants_are_listed():
 
 
 def test_suitability_is_min_max_within_the_office():
-    """Suitability is rescaled to [0, 1] among the office's applicants; equal scores all count as 1."""
+    """Suitability is rescaled to [0, 1] over the office's scores; equal scores all count as 1."""
     blended = blended_priorities(
         ["o"], {"a": ["o"], "b": ["o"]}, {"a": 1, "b": 1}, {"o": {"a": 50, "b": 70}}, seed=1
     )
@@ -72,6 +72,17 @@ def test_suitability_is_min_max_within_the_office():
         ["o"], {"a": ["o"], "b": ["o"]}, {"a": 1, "b": 2}, {"o": {"a": 5, "b": 5}}, seed=1
     )
     assert flat.scores["o"] == {"a": 1.0, "b": 0.3}
+
+
+def test_the_suitability_scale_includes_scored_candidates_who_did_not_apply():
+    """A candidate the office scored but who did not rank it still sets the scale for the applicants."""
+    blended = blended_priorities(
+        ["o", "p"], {"a": ["o"], "b": ["o"], "z": ["p"]}, {"a": 1, "b": 1, "z": 1},
+        {"o": {"a": 50, "b": 70, "z": 30}}, seed=1,
+    )
+    # Over 30..70, a is 0.5 and b is 1, so a scores 0.7 * 1 + 0.3 * 0.5; z is not listed at o.
+    assert blended.scores["o"] == {"a": 0.85, "b": 1.0}
+    assert blended.priorities["o"] == ["b", "a"]
 
 
 def test_missing_score_counts_as_lowest_and_is_reported():
@@ -183,3 +194,37 @@ def test_invalid_blend_input_raises(kwargs, named):
             arguments.pop("suitability"),
             **arguments,
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    n=st.integers(2, 7),
+    ranks=st.lists(st.integers(1, 5), min_size=7, max_size=7),
+    scores=st.lists(st.one_of(st.none(), st.integers(0, 9)), min_size=14, max_size=14),
+    lists=st.lists(st.sampled_from([(), ("o",), ("p",), ("o", "p"), ("p", "o")]), min_size=7, max_size=7),
+    changed=st.integers(0, 6),
+    new_list=st.sampled_from([(), ("o",), ("p",), ("o", "p"), ("p", "o")]),
+    weight=st.sampled_from([0.0, 0.3, 0.5, 0.7, 1.0]),
+)
+def test_one_candidates_list_never_changes_an_office_order_over_the_others(
+    n, ranks, scores, lists, changed, new_list, weight
+):
+    """Ranking truthfully is safe: whatever one candidate ranks, every office orders the others the same way."""
+    candidates = [f"c{i}" for i in range(n)]
+    mover = candidates[changed % n]
+    exam = {c: ranks[i] for i, c in enumerate(candidates)}
+    # Each office scores some candidates, including some who did not rank it.
+    suitability = {
+        office: {c: scores[k * 7 + i] for i, c in enumerate(candidates) if scores[k * 7 + i] is not None}
+        for k, office in enumerate(["o", "p"])
+    }
+    before = {c: list(lists[i]) for i, c in enumerate(candidates)}
+    after = {**before, mover: list(new_list)}
+    first = blended_priorities(["o", "p"], before, exam, suitability, exam_weight=weight, seed=5)
+    second = blended_priorities(["o", "p"], after, exam, suitability, exam_weight=weight, seed=5)
+    for office in ["o", "p"]:
+        others_before = [c for c in first.priorities[office] if c != mover]
+        others_after = [c for c in second.priorities[office] if c != mover]
+        assert others_before == others_after
+        for c in others_before:
+            assert first.scores[office][c] == second.scores[office][c]
