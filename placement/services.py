@@ -402,21 +402,28 @@ def suitability_import(*, cycle: ExamCycle, office: LandOffice, content: bytes, 
         if score is None or abs(score) >= 10_000 or score != score.quantize(Decimal("0.001")):
             errors.append(RowError(line, "score", _("The score must be a number below 10000 with at most three "
                                                     "decimals.")))
-        rows.append((candidates.get(number), score))
-    if errors:
-        raise TableError(errors)
+        rows.append((line, candidates.get(number), score))
     existing = {s.candidate_id: s for s in SuitabilityScore.objects.filter(office=office, candidate__cycle=cycle)}
+    for line, candidate_id, score in rows:
+        current = existing.get(candidate_id)
+        # The focus group's finalised score is the office's own verdict: a file may repeat it but never replace it.
+        if (current is not None and score is not None and current.source == SuitabilityScore.Source.FOCUS_GROUP
+                and current.score != score):
+            errors.append(RowError(line, "exam_number", _(
+                "The focus group finalised this candidate's score (%(score)s); an import cannot overwrite it."
+            ) % {"score": current.score.normalize()}))
+    if errors:
+        raise TableError(sorted(errors, key=lambda error: error.row))
     created = updated = unchanged = 0
     with transaction.atomic():
-        for candidate_id, score in rows:
+        for _line, candidate_id, score in rows:
             current = existing.get(candidate_id)
             if current is None:
                 SuitabilityScore.objects.create(office=office, candidate_id=candidate_id, score=score)
                 created += 1
             elif current.score != score:
                 current.score = score
-                current.source = SuitabilityScore.Source.IMPORT
-                current.save(update_fields=["score", "source"])
+                current.save(update_fields=["score"])
                 updated += 1
             else:
                 unchanged += 1

@@ -165,6 +165,29 @@ def test_suitability_scores_import_per_office_and_refuse_unknown_exam_numbers(cy
     assert SuitabilityScore.objects.get().candidate == candidate
 
 
+def test_an_import_never_overwrites_a_score_the_focus_group_finalised(cycle):
+    """A finalised focus-group score is refused by row, the whole file imports nothing, and the score keeps its source."""
+    office = LandOfficeFactory()
+    finalised = CandidateFactory(cycle=cycle, exam_number="A1")
+    other = CandidateFactory(cycle=cycle, exam_number="A2")
+    SuitabilityScore.objects.create(office=office, candidate=finalised, score=Decimal("8"),
+                                    source=SuitabilityScore.Source.FOCUS_GROUP)
+    with pytest.raises(TableError) as refused:
+        services.suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA2,3\nA1,4\n",
+                                    filename="s.csv")
+    [error] = refused.value.errors
+    assert (error.row, error.column) == (3, "exam_number")
+    assert "focus group" in str(error.message)
+    score = SuitabilityScore.objects.get(candidate=finalised)
+    assert (score.score, score.source) == (Decimal("8"), SuitabilityScore.Source.FOCUS_GROUP)
+    assert not SuitabilityScore.objects.filter(candidate=other).exists()
+    # Repeating the finalised value changes nothing, so a file exported after the focus group still imports.
+    report = services.suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA2,3\nA1,8\n",
+                                         filename="s.csv")
+    assert (report.created, report.unchanged) == (1, 1)
+    assert SuitabilityScore.objects.get(candidate=finalised).source == SuitabilityScore.Source.FOCUS_GROUP
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_exports_have_the_shape_the_import_reads(client, cycle, fmt):
     """An exported candidate file imports back without changes."""
