@@ -1,4 +1,8 @@
-"""Writes for accounts: invitations and role grants. Views, commands and the demo call these."""
+"""Writes for accounts: invitations and role grants. Views, commands and the demo call these.
+
+Each write records an audit entry (core.audit): "invitation.created|resent|revoked|accepted" on the invitation,
+and "role.granted|revoked" on the user who gains or loses the role.
+"""
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -12,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.audit import audit_event
 from .models import Invitation, RoleGrant, User
 from .roles import OFFICE_ROLES, Role
 
@@ -75,6 +80,10 @@ def invitation_create(*, email: str, role: str, invited_by: User | None, office=
             email=email, role=role, office=office, cycle=cycle, invited_by=invited_by,
             created_at=now, expires_at=now + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
         )
+        audit_event(
+            invitation, "invitation.created", actor=invited_by, email=email, role=role,
+            office_id=office.pk if office else None, cycle_id=cycle.pk if cycle else None, emailed=send,
+        )
         if send:
             transaction.on_commit(lambda: _send_invitation_email(invitation))
     return invitation
@@ -84,8 +93,11 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     """Extend a pending or expired invitation and email its link again."""
     if invitation.status in (Invitation.Status.ACCEPTED, Invitation.Status.REVOKED):
         raise InvitationError(_("This invitation can no longer be resent."))
-    invitation.expires_at = clock.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
-    invitation.save(update_fields=["expires_at"])
+    previous_expiry = invitation.expires_at
+    with transaction.atomic():
+        invitation.expires_at = clock.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+        invitation.save(update_fields=["expires_at"])
+        audit_event(invitation, "invitation.resent", changes={"expires_at": [previous_expiry, invitation.expires_at]})
     transaction.on_commit(lambda: _send_invitation_email(invitation))
     return invitation
 
@@ -95,8 +107,10 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     if invitation.status == Invitation.Status.ACCEPTED:
         raise InvitationError(_("This invitation was already accepted."))
     if invitation.revoked_at is None:
-        invitation.revoked_at = clock.now()
-        invitation.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            invitation.revoked_at = clock.now()
+            invitation.save(update_fields=["revoked_at"])
+            audit_event(invitation, "invitation.revoked", changes={"revoked_at": [None, invitation.revoked_at]})
     return invitation
 
 
@@ -122,15 +136,36 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-def role_grant(*, user: User, role: str, office=None, granted_by: User | None = None) -> RoleGrant:
-    """Give a user a role (idempotent)."""
-    grant, _created = RoleGrant.objects.get_or_create(
-        user=user, role=role, office=office if role in OFFICE_ROLES else None,
-        defaults={"granted_by": granted_by},
-    )
+def _forget_cached_roles(user: User) -> None:
     for cached in ("role_grant_pairs", "roles"):
         user.__dict__.pop(cached, None)
+
+
+def role_grant(*, user: User, role: str, office=None, granted_by: User | None = None) -> RoleGrant:
+    """Give a user a role (idempotent)."""
+    office = office if role in OFFICE_ROLES else None
+    with transaction.atomic():
+        grant, created = RoleGrant.objects.get_or_create(
+            user=user, role=role, office=office, defaults={"granted_by": granted_by},
+        )
+        # Only a role the user did not hold before is news for the history.
+        if created:
+            audit_event(user, "role.granted", actor=granted_by, role=role, office_id=office.pk if office else None,
+                        office=str(office) if office else None)
+    _forget_cached_roles(user)
     return grant
+
+
+def role_revoke(*, user: User, role: str, office=None, revoked_by: User | None = None) -> bool:
+    """Take a role (at an office, for office roles) away from a user; return whether they held it."""
+    office = office if role in OFFICE_ROLES else None
+    with transaction.atomic():
+        deleted, _by_model = RoleGrant.objects.filter(user=user, role=role, office=office).delete()
+        if deleted:
+            audit_event(user, "role.revoked", actor=revoked_by, role=role, office_id=office.pk if office else None,
+                        office=str(office) if office else None)
+    _forget_cached_roles(user)
+    return bool(deleted)
 
 
 def invitation_accept(*, token: str, name: str, password: str) -> User:
@@ -154,4 +189,7 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
         invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        # The person accepting is not signed in yet, so the request has no actor: the new account is theirs.
+        audit_event(invitation, "invitation.accepted", actor=user,
+                    changes={"accepted_at": [None, invitation.accepted_at]})
     return user
