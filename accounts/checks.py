@@ -1,4 +1,8 @@
-"""Consistency checks between the URLconf and the access table."""
+"""Consistency checks between the URLconf and the merged access table."""
+from django.core.checks import Error, Tags, register
+
+from core import registry
+
 from . import access
 from .urlwalk import iter_endpoints
 
@@ -13,12 +17,25 @@ def unlisted_endpoints(urlconf=None, table=None) -> list[str]:
 
 def stale_entries(urlconf=None, table=None) -> list[str]:
     """Return table keys that name no URL pattern (entries left behind after a URL was removed)."""
-    table = access.ACCESS_TABLE if table is None else table
+    table = registry.access_table() if table is None else table
     keys = {endpoint.key for endpoint in iter_endpoints(urlconf)}
     namespaces = {key.partition(":")[0] for key in keys if ":" in key}
     return sorted(
         key for key in table
         if key not in keys
-        and key not in access.OPTIONAL_KEYS
+        and key not in registry.optional_access_keys()
         and not (key.endswith(":*") and key.removesuffix(":*") in namespaces)
     )
+
+
+@register(Tags.urls)
+def check_every_url_is_in_the_access_table(app_configs=None, **kwargs) -> list[Error]:
+    """Report each URL pattern that the access table does not list, since the middleware refuses it to everyone."""
+    return [
+        Error(
+            f"The URL {key!r} has no entry in the access table, so every request for it is refused.",
+            hint="List it in the ACCESS of the site.py of the app that owns it, with the audience that may reach it.",
+            id="accounts.E001",
+        )
+        for key in unlisted_endpoints()
+    ]

@@ -2,9 +2,12 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from placement.models import ExamCycle, LandOffice
-
+from .models import Invitation, User
 from .roles import OFFICE_ROLES, Role
+
+# The office and cycle models are the ones an invitation's foreign keys name, so the form needs no placement import.
+LandOffice = Invitation._meta.get_field("office").related_model
+ExamCycle = Invitation._meta.get_field("cycle").related_model
 
 
 class InvitationForm(forms.Form):
@@ -52,8 +55,6 @@ class InvitationAcceptForm(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords differ."))
         elif password1:
-            from .models import User
-
             try:
                 password_validation.validate_password(password1, User(email=self.email, name=cleaned.get("name", "")))
             except forms.ValidationError as error:

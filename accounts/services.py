@@ -19,6 +19,7 @@ from core import clock
 from core.audit import audit_event
 from .models import Invitation, RoleGrant, User
 from .roles import OFFICE_ROLES, Role
+from .signals import invitation_accepted
 
 INVITATION_SALT = "accounts.invitation"
 
@@ -170,8 +171,6 @@ def role_revoke(*, user: User, role: str, office=None, revoked_by: User | None =
 
 def invitation_accept(*, token: str, name: str, password: str) -> User:
     """Create the invited account with a verified email, grant its role and use up the invitation."""
-    from placement.models import Candidate
-
     with transaction.atomic():
         invitation = invitation_from_token(token)
         # Lock the row so that two submissions of the same link cannot both create an account.
@@ -182,10 +181,7 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
         # The link reached this inbox, which proves the address, so no second verification email is needed.
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         role_grant(user=user, role=invitation.role, office=invitation.office, granted_by=invitation.invited_by)
-        if invitation.role == Role.CANDIDATE:
-            Candidate.objects.filter(cycle=invitation.cycle, email__iexact=user.email, user__isnull=True).update(
-                user=user
-            )
+        invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
         invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -6,35 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from placement import selectors as placement_selectors
-
 from . import selectors, services
 from .forms import InvitationAcceptForm, InvitationForm
 from .models import Invitation
-from .roles import OFFICE_ROLES, Role
-
-
-def home(request):
-    """Show the public landing page; signed-in people go straight to their dashboard."""
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    return render(request, "home.html", {"stats": placement_selectors.public_stats()})
-
-
-def dashboard(request):
-    """Show each of the user's roles with the current phase of the cycle and what to do next."""
-    user = request.user
-    roles = user.roles
-    context = {"roles": roles, "Role": Role}
-    if Role.CANDIDATE in roles:
-        context["candidacies"] = placement_selectors.candidacies_for_user(user)
-    if roles & OFFICE_ROLES:
-        context["office_memberships"] = placement_selectors.office_memberships_for_user(user)
-        context["current_cycle"], context["current_phase"] = placement_selectors.current_cycle_with_phase()
-    if Role.EXAM_STAFF in roles:
-        context["cycle_summaries"] = placement_selectors.cycle_summaries()
-        context["pending_invitations"] = Invitation.objects.pending().count()
-    return render(request, "accounts/dashboard.html", context)
 
 
 def invitation_list(request):

@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Site")
+
+    def ready(self):
+        # Every app's models are loaded before any ready() runs, so each app's site module may import its
+        # selectors; merging here means the access table is complete before the first request.
+        from . import registry
+
+        registry.discover()

@@ -7,5 +7,13 @@ class PlacementConfig(AppConfig):
     verbose_name = _("Placement")
 
     def ready(self):
+        from accounts.signals import invitation_accepted
+
+        from . import receivers
         # Registering the tasks here lets services queue them by name through core.queue without importing them.
         from . import tasks  # noqa: F401
+
+        # Accounts announces an accepted invitation rather than importing placement to link the exam record.
+        invitation_accepted.connect(
+            receivers.candidate_link_on_invitation_accepted, dispatch_uid="placement.candidate_link"
+        )

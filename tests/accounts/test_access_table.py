@@ -1,11 +1,14 @@
 """Every URL of the project answers each role exactly as the access table says."""
 import pytest
 from django.conf import settings
+from django.core.checks import Error
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts import access
-from accounts.checks import stale_entries, unlisted_endpoints
+from accounts.checks import check_every_url_is_in_the_access_table, stale_entries, unlisted_endpoints
 from accounts.roles import Role
 from accounts.urlwalk import iter_endpoints
 from tests.accounts.urlsamples import sample_path
@@ -38,6 +41,26 @@ def test_a_url_missing_from_the_table_is_reported():
     assert unlisted_endpoints("tests.accounts.urls_with_unlisted") == ["unlisted_page"]
 
 
+def test_the_system_check_passes_when_every_url_is_listed():
+    """The project's own URLconf gives the access-table check nothing to report."""
+    assert check_every_url_is_in_the_access_table() == []
+
+
+@override_settings(ROOT_URLCONF="tests.accounts.urls_with_unlisted")
+def test_the_system_check_names_a_url_missing_from_the_table():
+    """The check returns one error for the unlisted URL, naming it."""
+    errors = check_every_url_is_in_the_access_table()
+    assert [(type(error), error.id) for error in errors] == [(Error, "accounts.E001")]
+    assert "'unlisted_page'" in errors[0].msg
+
+
+@override_settings(ROOT_URLCONF="tests.accounts.urls_with_unlisted")
+def test_manage_py_check_fails_on_a_url_missing_from_the_table():
+    """`manage.py check` stops with the error naming the unlisted URL."""
+    with pytest.raises(SystemCheckError, match="unlisted_page"):
+        call_command("check")
+
+
 @pytest.mark.django_db
 @override_settings(ROOT_URLCONF="tests.accounts.urls_with_unlisted")
 def test_a_url_missing_from_the_table_is_refused_to_everyone():
@@ -57,7 +80,7 @@ def _walk_mismatches(client, user, endpoints) -> list[str]:
         path = sample_path(endpoint)
         audience = access.audience_for_key(endpoint.key)
         if audience is None:
-            mismatches.append(f"{endpoint.key} {path}: not listed in accounts/access.py ACCESS_TABLE")
+            mismatches.append(f"{endpoint.key} {path}: not listed in the access table")
             continue
         if user is None:
             allowed = access.PUBLIC in audience
@@ -98,7 +121,7 @@ def test_the_walk_names_a_url_missing_from_the_table(principal):
     client, user = _client_for(principal)
     endpoints = [endpoint for endpoint in iter_endpoints() if endpoint.key in ("unlisted_page", "home")]
     assert _walk_mismatches(client, user, endpoints) == [
-        "unlisted_page /unlisted/: not listed in accounts/access.py ACCESS_TABLE"
+        "unlisted_page /unlisted/: not listed in the access table"
     ]
 
 

@@ -1,0 +1,118 @@
+"""What each app contributes to the site shell, merged once at start-up.
+
+An app declares its contributions in a `site` module (for example `placement/site.py`); CoreConfig.ready()
+imports every installed app's `site` module and merges them here. Every name in a `site` module is optional:
+
+- `ACCESS`: the app's rows of the access table, {URL key: audience} (accounts/access.py explains both);
+- `OPTIONAL_ACCESS_KEYS`: keys of URLs that exist only when an optional integration is configured;
+- `NAVIGATION`: the app's links in the main menu, as NavigationEntry items;
+- `home_panels(request)` and `dashboard_panels(request)`: the Panels the app shows on those pages.
+
+This module imports no app, so any app (accounts included) may read the merged results without an import cycle,
+and the shell shows every app's pages without importing any of them.
+"""
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import import_module
+from types import MappingProxyType, ModuleType
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.utils.module_loading import module_has_submodule
+
+SITE_MODULE = "site"
+
+
+@dataclass(frozen=True)
+class NavigationEntry:
+    """One link of the main menu; it shows only to users whom the access table lets reach `url_name`."""
+
+    url_name: str
+    label: str
+    # The menu mixes entries from several apps in one order, so each entry carries its place in it.
+    position: int
+    # For a URL that takes arguments: return its kwargs for this request, or None to leave the link out.
+    # Entries sharing one function get a single answer per request, so a lookup they all need runs once.
+    url_kwargs: Callable[[HttpRequest], dict | None] | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of a shell page: a template rendered with the page's context plus the panel's own values."""
+
+    template_name: str
+    context: Mapping = field(default_factory=dict)
+
+
+_site_modules: tuple[ModuleType, ...] = ()
+_access_table: Mapping[str, frozenset[str]] = MappingProxyType({})
+_optional_access_keys: frozenset[str] = frozenset()
+_navigation: tuple[NavigationEntry, ...] = ()
+
+
+def discover() -> None:
+    """Import every installed app's `site` module and merge what they contribute."""
+    global _site_modules, _access_table, _optional_access_keys, _navigation
+    _site_modules = tuple(
+        import_module(f"{app_config.name}.{SITE_MODULE}")
+        for app_config in apps.get_app_configs()
+        if module_has_submodule(app_config.module, SITE_MODULE)
+    )
+    _access_table = MappingProxyType(merge_access_tables(_site_modules))
+    _optional_access_keys = frozenset().union(
+        *(getattr(module, "OPTIONAL_ACCESS_KEYS", ()) for module in _site_modules)
+    )
+    _navigation = tuple(sorted(
+        (entry for module in _site_modules for entry in getattr(module, "NAVIGATION", ())),
+        key=lambda entry: entry.position,
+    ))
+
+
+def merge_access_tables(site_modules: Iterable[ModuleType]) -> dict[str, frozenset[str]]:
+    """Return the union of the modules' ACCESS tables; refuse a key that two modules both list."""
+    merged: dict[str, frozenset[str]] = {}
+    owners: dict[str, str] = {}
+    for module in site_modules:
+        for key, audience in getattr(module, "ACCESS", {}).items():
+            if key in merged:
+                raise ImproperlyConfigured(
+                    f"The access-table key {key!r} is listed by both {owners[key]} and {module.__name__}; "
+                    "keep it only in the site module of the app that owns the URL."
+                )
+            merged[key] = audience
+            owners[key] = module.__name__
+    return merged
+
+
+def access_table() -> Mapping[str, frozenset[str]]:
+    """Return the merged access table: every app's URL keys and who may reach them."""
+    return _access_table
+
+
+def optional_access_keys() -> frozenset[str]:
+    """Return the keys of URLs that exist only when an optional integration is configured."""
+    return _optional_access_keys
+
+
+def navigation_entries() -> tuple[NavigationEntry, ...]:
+    """Return every app's menu entries in menu order."""
+    return _navigation
+
+
+def home_panels(request: HttpRequest) -> list[Panel]:
+    """Return every app's panels for the home page, in INSTALLED_APPS order."""
+    return _panels("home_panels", request)
+
+
+def dashboard_panels(request: HttpRequest) -> list[Panel]:
+    """Return every app's panels for this user's dashboard, in INSTALLED_APPS order."""
+    return _panels("dashboard_panels", request)
+
+
+def _panels(function_name: str, request: HttpRequest) -> list[Panel]:
+    return [
+        panel
+        for module in _site_modules if hasattr(module, function_name)
+        for panel in getattr(module, function_name)(request)
+    ]

@@ -1,0 +1,81 @@
+"""Placement's part of the site shell: its access-table rows, menu entries, and home and dashboard panels.
+
+The panels link to other apps' pages with `{% url … as name %}`, which leaves the link out instead of failing when
+that app is not installed, so placement's pages do not depend on the apps that build on placement.
+"""
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import CANDIDATE, EXAM_STAFF, LEADER, OFFICE_STAFF, SIGNED_IN
+from accounts.models import Invitation
+from accounts.roles import OFFICE_ROLES, Role
+from core.registry import NavigationEntry, Panel
+
+from . import selectors
+
+ACCESS = {
+    "placement:office_list": frozenset({SIGNED_IN}),
+    "placement:office_detail": frozenset({SIGNED_IN}),
+    "placement:cycle_candidate_list": frozenset({EXAM_STAFF}),
+    "placement:candidate_detail": frozenset({EXAM_STAFF, CANDIDATE}),
+    "placement:candidate_result": frozenset({EXAM_STAFF, CANDIDATE}),
+    "placement:preference_edit": frozenset({CANDIDATE}),
+    "placement:residence_edit": frozenset({CANDIDATE}),
+    "placement:office_placements": frozenset({OFFICE_STAFF, LEADER}),
+    "placement:cycle_detail": frozenset({EXAM_STAFF}),
+    "placement:cycle_import": frozenset({EXAM_STAFF}),
+    "placement:cycle_export": frozenset({EXAM_STAFF}),
+    "placement:run_list": frozenset({EXAM_STAFF}),
+    "placement:run_compare": frozenset({EXAM_STAFF}),
+    "placement:cycle_results": frozenset({EXAM_STAFF}),
+    "placement:run_detail": frozenset({EXAM_STAFF}),
+    "placement:run_publish": frozenset({EXAM_STAFF}),
+}
+
+
+def current_cycle_url_kwargs(request) -> dict | None:
+    """Return the URL arguments of the current cycle's pages, or None while no cycle is current."""
+    cycle = selectors.current_cycle()
+    return {"pk": cycle.pk} if cycle else None
+
+
+NAVIGATION = [
+    NavigationEntry("placement:office_list", _("Land offices"), position=10),
+    NavigationEntry("placement:preference_edit", _("Preferences"), position=50),
+    # The pages of one exam cycle: the menu links to the current cycle's.
+    NavigationEntry("placement:cycle_detail", _("Exam cycle"), position=60, url_kwargs=current_cycle_url_kwargs),
+    NavigationEntry(
+        "placement:cycle_candidate_list", _("Candidates"), position=70, url_kwargs=current_cycle_url_kwargs
+    ),
+    NavigationEntry("placement:run_list", _("Placement runs"), position=80, url_kwargs=current_cycle_url_kwargs),
+    NavigationEntry("placement:cycle_results", _("Results"), position=90, url_kwargs=current_cycle_url_kwargs),
+]
+
+
+def home_panels(request) -> list[Panel]:
+    """Show the platform's figures at a glance: offices, counties and the current cycle's seats."""
+    return [Panel("placement/_home_stats.html", {"stats": selectors.public_stats()})]
+
+
+def dashboard_panels(request) -> list[Panel]:
+    """Show each of the user's roles the current phase of the cycle and what to do next."""
+    user = request.user
+    roles = user.roles
+    panels = []
+    if Role.CANDIDATE in roles:
+        panels.append(Panel("placement/_dashboard_candidate.html", {
+            "candidacies": selectors.candidacies_for_user(user),
+        }))
+    if roles & OFFICE_ROLES:
+        office_memberships = selectors.office_memberships_for_user(user)
+        if office_memberships:
+            current_cycle, current_phase = selectors.current_cycle_with_phase()
+            panels.append(Panel("placement/_dashboard_office.html", {
+                "office_memberships": office_memberships, "current_cycle": current_cycle,
+                "current_phase": current_phase, "roles": roles, "Role": Role,
+            }))
+    if Role.EXAM_STAFF in roles:
+        panels.append(Panel("placement/_dashboard_exam_staff.html", {
+            "cycle_summaries": selectors.cycle_summaries(),
+            "pending_invitations": Invitation.objects.pending().count(),
+        }))
+    return panels
