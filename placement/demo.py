@@ -15,14 +15,16 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
-from core import clock
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from accounts.services import role_grant
+from core import clock
 
 from .geo import haversine_km
 from .models import Candidate, ExamCycle, LandOffice, PreferenceEntry, PreferenceList, SuitabilityScore, Vacancy
-from .services import exam_cycle_set_deadlines, land_offices_load, preference_list_save
+from .services.cycles import exam_cycle_set_deadlines
+from .services.offices import land_offices_load
+from .services.preferences import preference_list_save
 
 DEMO_CYCLE_NAME = "115年公務人員高等考試三級考試 測量製圖"
 DEMO_PASSWORD = "SurveyPlace-demo-2026"

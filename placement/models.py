@@ -317,16 +317,34 @@ class Publication(models.Model):
         return f"{self.cycle} · {self.run}"
 
 
-class PublicationNotice(models.Model):
-    """That the emails announcing a publication went out, so a retried task does not send them twice."""
+class PublicationEmail(models.Model):
+    """One email announcing a publication to one recipient: a candidate their result, an office its placements.
 
-    publication = models.OneToOneField(Publication, on_delete=models.PROTECT, related_name="notice")
-    sent_at = models.DateTimeField(auto_now_add=True)
-    emails = models.PositiveIntegerField(default=0)
+    The row is written before anything is sent and claimed just before sending, so every recipient is emailed at
+    most once however often the sending task is retried; a failed send releases its claim and keeps the error.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="emails")
+    # Exactly one of the two is set: the candidate's assignment, or the office whose placements are announced.
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to = models.JSONField(_("recipients"), default=list)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.CharField(_("last error"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = _("publication notice")
-        verbose_name_plural = _("publication notices")
+        verbose_name = _("publication email")
+        verbose_name_plural = _("publication emails")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "assignment"], name="one_result_email_per_candidate"),
+            models.UniqueConstraint(fields=["publication", "office"], name="one_placements_email_per_office"),
+            models.CheckConstraint(
+                condition=(models.Q(assignment__isnull=False, office__isnull=True)
+                           | models.Q(assignment__isnull=True, office__isnull=False)),
+                name="publication_email_has_one_subject",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.publication}: {self.emails}"
+        return f"{self.publication} → {', '.join(self.to)}"

@@ -8,9 +8,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core import clock
 from accounts.models import RoleGrant
+from core import clock
 
+from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS
+from .engine_io import canonical_json, sha256_hex, snapshot_build
 from .models import (
     Assignment,
     Candidate,
@@ -259,3 +261,20 @@ def explanation_sentences(*, run_id: int, candidate, language_code: str) -> list
                          "examination staff.")
         sentences.append(sentence % values)
     return sentences
+
+
+def candidates_export_rows(*, cycle: ExamCycle):
+    """Return the cycle's candidates as rows of the candidate table, best exam rank first."""
+    return Candidate.objects.filter(cycle=cycle).order_by("exam_rank").values_list(
+        *CANDIDATE_COLUMNS, *CANDIDATE_RESIDENCE_COLUMNS)
+
+
+def vacancies_export_rows(*, cycle: ExamCycle):
+    """Return the cycle's vacancies as rows of the vacancy table, in office order."""
+    return Vacancy.objects.filter(cycle=cycle).order_by("office__sort_order").values_list("office__code", "seats")
+
+
+def run_is_stale(run: PlacementRun) -> bool:
+    """Say whether the cycle's inputs changed since the run took its snapshot."""
+    data = snapshot_build(cycle=run.cycle, policy=run.policy, exam_weight=run.exam_weight, seed=run.seed)
+    return sha256_hex(canonical_json(data)) != run.snapshot_sha256

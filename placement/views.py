@@ -6,10 +6,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from . import access, charts, selectors, services
+from . import access, charts, selectors
+from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS, SUITABILITY_COLUMNS, VACANCY_COLUMNS
 from .filters import LandOfficeFilter, ResultFilter
 from .forms import DeadlinesForm, ImportForm, PublishForm, ResidenceForm, RunForm
 from .models import Assignment, Candidate, LandOffice, Phase, PlacementRun, Publication, Vacancy
+from .services.candidates import candidate_residence_set
+from .services.common import PlacementError
+from .services.cycles import exam_cycle_set_deadlines
+from .services.imports import candidates_import, suitability_import, vacancies_import
+from .services.preferences import preference_list_editable, preference_list_save, preference_list_submit
+from .services.publications import publication_create
+from .services.runs import placement_run_start
 from .tabular import FORMATS, TableError, write_table
 
 
@@ -58,8 +66,8 @@ def cycle_detail(request, pk):
     form = DeadlinesForm(request.POST or None, instance=cycle)
     if request.method == "POST" and form.is_valid():
         try:
-            services.exam_cycle_set_deadlines(cycle=cycle, deadlines=form.cleaned_data)
-        except services.PlacementError as error:
+            exam_cycle_set_deadlines(cycle=cycle, deadlines=form.cleaned_data)
+        except PlacementError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Deadlines saved."))
@@ -87,12 +95,12 @@ def cycle_import(request, pk, kind):
         content = upload.read()
         try:
             if kind == "candidates":
-                report = services.candidates_import(cycle=cycle, content=content, filename=upload.name,
+                report = candidates_import(cycle=cycle, content=content, filename=upload.name,
                                                     acting_user=request.user)
             elif kind == "vacancies":
-                report = services.vacancies_import(cycle=cycle, content=content, filename=upload.name)
+                report = vacancies_import(cycle=cycle, content=content, filename=upload.name)
             else:
-                report = services.suitability_import(cycle=cycle, office=form.cleaned_data["office"],
+                report = suitability_import(cycle=cycle, office=form.cleaned_data["office"],
                                                      content=content, filename=upload.name)
         except TableError as error:
             row_errors = error.errors
@@ -100,7 +108,7 @@ def cycle_import(request, pk, kind):
                 "Nothing was imported: the file has %(n)s problem. Correct it and upload the file again.",
                 "Nothing was imported: the file has %(n)s problems. Correct them and upload the file again.",
                 len(row_errors)) % {"n": len(row_errors)})
-        except services.PlacementError as error:
+        except PlacementError as error:
             messages.error(request, str(error))
         else:
             text = _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % vars(report)
@@ -111,8 +119,8 @@ def cycle_import(request, pk, kind):
             return redirect("placement:cycle_detail", pk=cycle.pk)
     return render(request, "placement/cycle_import.html", {
         "cycle": cycle, "form": form, "kind": kind, "kind_label": IMPORT_KINDS[kind], "row_errors": row_errors,
-        "columns": {"candidates": services.CANDIDATE_COLUMNS, "vacancies": services.VACANCY_COLUMNS,
-                    "suitability": services.SUITABILITY_COLUMNS}[kind],
+        "columns": {"candidates": CANDIDATE_COLUMNS, "vacancies": VACANCY_COLUMNS,
+                    "suitability": SUITABILITY_COLUMNS}[kind],
     }, status=400 if row_errors else 200)
 
 
@@ -123,10 +131,10 @@ def cycle_export(request, pk, kind):
     if kind not in EXPORT_KINDS or fmt not in FORMATS:
         raise Http404
     if kind == "candidates":
-        columns = services.CANDIDATE_COLUMNS + services.CANDIDATE_RESIDENCE_COLUMNS
-        rows = services.candidates_export_rows(cycle=cycle)
+        columns = CANDIDATE_COLUMNS + CANDIDATE_RESIDENCE_COLUMNS
+        rows = selectors.candidates_export_rows(cycle=cycle)
     elif kind == "vacancies":
-        columns, rows = ["office", "seats"], services.vacancies_export_rows(cycle=cycle)
+        columns, rows = ["office", "seats"], selectors.vacancies_export_rows(cycle=cycle)
     else:
         publication = selectors.current_publication(cycle)
         if publication is None:
@@ -147,12 +155,12 @@ def preference_edit(request):
     candidate = selectors.current_candidacy(request.user)
     if candidate is None:
         return render(request, "placement/preference_edit.html", {"candidate": None})
-    editable = services.preference_list_editable(candidate.cycle)
+    editable = preference_list_editable(candidate.cycle)
     if request.method == "POST":
         wants_json = request.headers.get("Accept", "").startswith("application/json")
         try:
             _preference_action(candidate, request.POST)
-        except (services.PlacementError, ValueError) as error:
+        except (PlacementError, ValueError) as error:
             if wants_json:
                 return JsonResponse({"ok": False, "error": str(error)}, status=400)
             messages.error(request, str(error))
@@ -181,7 +189,7 @@ def residence_edit(request):
         raise Http404
     form = ResidenceForm(request.POST)
     if form.is_valid():
-        services.candidate_residence_set(candidate=candidate, county=form.cleaned_data["county"],
+        candidate_residence_set(candidate=candidate, county=form.cleaned_data["county"],
                                          district=form.cleaned_data["district"])
         messages.success(request, _("Your residence is saved; distances are updated."))
     else:
@@ -193,7 +201,7 @@ def _preference_action(candidate, data) -> None:
     """Apply one button of the preference page: add, remove, up, down, a whole new order, or submit."""
     action, _sep, value = (data.get("action") or "").partition(":")
     if action == "submit":
-        services.preference_list_submit(candidate=candidate)
+        preference_list_submit(candidate=candidate)
         return
     current = selectors.preference_page(candidate=candidate)["chosen_ids"]
     if action == "order":
@@ -210,7 +218,7 @@ def _preference_action(candidate, data) -> None:
             other = index - 1 if action == "up" else index + 1
             if 0 <= other < len(order):
                 order[index], order[other] = order[other], order[index]
-    services.preference_list_save(candidate=candidate, office_ids=order)
+    preference_list_save(candidate=candidate, office_ids=order)
 
 
 def run_list(request, pk):
@@ -219,8 +227,8 @@ def run_list(request, pk):
     form = RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            run = services.placement_run_start(cycle=cycle, acting_user=request.user, **form.cleaned_data)
-        except services.PlacementError as error:
+            run = placement_run_start(cycle=cycle, acting_user=request.user, **form.cleaned_data)
+        except PlacementError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Run #%(n)s started.") % {"n": run.pk})
@@ -250,7 +258,7 @@ def run_detail(request, pk):
     run = access.run_get_for_user(request.user, pk)
     publication = Publication.objects.filter(run=run).first()
     current = selectors.current_publication(run.cycle)
-    stale = run.status == PlacementRun.Status.SUCCEEDED and publication is None and services.run_is_stale(run)
+    stale = run.status == PlacementRun.Status.SUCCEEDED and publication is None and selectors.run_is_stale(run)
     context = {"run": run, "publication": publication, "current": current, "stale": stale,
                "publish_form": PublishForm(), "cycle": run.cycle}
     if run.status == PlacementRun.Status.SUCCEEDED:
@@ -267,8 +275,8 @@ def run_publish(request, pk):
     form = PublishForm(request.POST)
     form.is_valid()
     try:
-        services.publication_create(run=run, acting_user=request.user, reason=form.cleaned_data.get("reason", ""))
-    except services.PlacementError as error:
+        publication_create(run=run, acting_user=request.user, reason=form.cleaned_data.get("reason", ""))
+    except PlacementError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Run #%(n)s is published. Candidates and offices are being notified.")

@@ -4,7 +4,9 @@ from datetime import timedelta
 import pytest
 
 from core import clock
-from placement import services
+from placement.services.cycles import exam_cycle_set_deadlines
+from placement.services.preferences import preference_list_save
+from placement.services.runs import placement_run_start
 from tests.factories import CandidateFactory, LandOfficeFactory, VacancyFactory
 
 
@@ -20,12 +22,12 @@ class CycleWorld:
         a, b, c = (office.pk for office in self.offices)
         orders = [[a, b], [a, c], [b, a], [a, b, c], [c]]
         for candidate, order in zip(self.candidates, orders, strict=True):
-            services.preference_list_save(candidate=candidate, office_ids=order)
+            preference_list_save(candidate=candidate, office_ids=order)
 
     def close_preferences(self):
         """Set the deadlines in the past, which opens the placement phase."""
         now = clock.now()
-        services.exam_cycle_set_deadlines(cycle=self.cycle, deadlines={
+        exam_cycle_set_deadlines(cycle=self.cycle, deadlines={
             "office_profiles_until": now - timedelta(days=40), "submissions_until": now - timedelta(days=30),
             "focus_groups_until": now - timedelta(days=20), "preferences_until": now - timedelta(days=1),
         })
@@ -33,10 +35,10 @@ class CycleWorld:
     def run(self, *, policy="exam_rank", exam_weight=1, seed=7, user=None, capture=None):
         """Start a run and execute its task (queued on commit)."""
         if capture is None:
-            return services.placement_run_start(cycle=self.cycle, policy=policy, exam_weight=exam_weight,
+            return placement_run_start(cycle=self.cycle, policy=policy, exam_weight=exam_weight,
                                                 seed=seed, acting_user=user)
         with capture(execute=True):
-            run = services.placement_run_start(cycle=self.cycle, policy=policy, exam_weight=exam_weight, seed=seed,
+            run = placement_run_start(cycle=self.cycle, policy=policy, exam_weight=exam_weight, seed=seed,
                                                acting_user=user)
         run.refresh_from_db()
         return run

@@ -9,11 +9,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from core import clock
 from accounts.models import Invitation
 from accounts.roles import Role
-from placement import services
+from core import clock
+from placement.columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS
 from placement.models import Candidate, SuitabilityScore, Vacancy
+from placement.services.imports import candidates_import, suitability_import, vacancies_import
 from placement.tabular import TableError
 from tests.factories import CandidateFactory, LandOfficeFactory, make_user
 
@@ -42,7 +43,7 @@ def _import_url(cycle, kind):
 def test_a_candidate_import_creates_candidates_and_invites_them(cycle, django_capture_on_commit_callbacks, mailoutbox):
     """New candidates are created and each gets an invitation email."""
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.candidates_import(cycle=cycle, content=CANDIDATES_CSV.encode(), filename="c.csv")
+        report = candidates_import(cycle=cycle, content=CANDIDATES_CSV.encode(), filename="c.csv")
     assert (report.created, report.invited) == (2, 2)
     assert list(cycle.candidates.values_list("exam_number", "exam_rank")) == [("30120001", 1), ("30120002", 2)]
     assert sorted(Invitation.objects.values_list("email", flat=True)) == ["lee@example.com", "wang@example.com"]
@@ -69,26 +70,26 @@ def test_a_bad_import_saves_nothing_and_lists_every_error(client, cycle):
 def test_a_file_without_the_needed_columns_is_refused(cycle):
     """A header that lacks a column is reported against row 1."""
     with pytest.raises(TableError) as caught:
-        services.candidates_import(cycle=cycle, content=b"exam_number,name\n1,x\n", filename="c.csv")
+        candidates_import(cycle=cycle, content=b"exam_number,name\n1,x\n", filename="c.csv")
     assert {(e.row, e.column) for e in caught.value.errors} == {(1, "email"), (1, "exam_score"), (1, "exam_rank")}
 
 
 def test_a_malformed_workbook_is_refused(cycle):
     """A file named .xlsx that is not a workbook is reported, and nothing is saved."""
     with pytest.raises(TableError):
-        services.candidates_import(cycle=cycle, content=b"PK\x03\x04 not really", filename="c.xlsx")
+        candidates_import(cycle=cycle, content=b"PK\x03\x04 not really", filename="c.xlsx")
     assert not Candidate.objects.exists()
 
 
 def test_reimporting_updates_by_exam_number_even_when_ranks_swap(cycle):
     """A second import updates the same candidates instead of adding copies, and ranks may trade places."""
-    services.candidates_import(cycle=cycle, content=CANDIDATES_CSV.encode(), filename="c.csv", send_invitations=False)
+    candidates_import(cycle=cycle, content=CANDIDATES_CSV.encode(), filename="c.csv", send_invitations=False)
     swapped = (
         "exam_number,name,email,exam_score,exam_rank\n"
         "30120001,王大明,wang@example.com,80.00,2\n"
         "30120002,李小華,lee@example.com,88.50,1\n"
     )
-    report = services.candidates_import(cycle=cycle, content=swapped.encode(), filename="c.csv",
+    report = candidates_import(cycle=cycle, content=swapped.encode(), filename="c.csv",
                                         send_invitations=False)
     assert (report.created, report.updated) == (0, 2)
     assert list(cycle.candidates.order_by("exam_rank").values_list("exam_number", flat=True)) == [
@@ -99,7 +100,7 @@ def test_an_import_may_not_take_a_rank_held_by_a_candidate_outside_the_file(cycl
     """A rank that belongs to a candidate the file does not mention is reported."""
     CandidateFactory(cycle=cycle, exam_number="999", exam_rank=1)
     with pytest.raises(TableError) as caught:
-        services.candidates_import(cycle=cycle, content=CANDIDATES_CSV.encode(), filename="c.csv")
+        candidates_import(cycle=cycle, content=CANDIDATES_CSV.encode(), filename="c.csv")
     assert [(e.row, e.column) for e in caught.value.errors] == [(2, "exam_rank")]
 
 
@@ -109,7 +110,7 @@ def test_candidates_import_from_xlsx_with_chinese_headers(cycle):
         ["准考證號碼", "姓名", "電子郵件", "成績", "名次"],
         [30120009, "陳一", "chen@example.com", 77.25, 1],
     ])
-    services.candidates_import(cycle=cycle, content=content, filename="c.xlsx", send_invitations=False)
+    candidates_import(cycle=cycle, content=content, filename="c.xlsx", send_invitations=False)
     candidate = cycle.candidates.get()
     assert (candidate.exam_number, candidate.exam_score, candidate.exam_rank) == ("30120009", Decimal("77.25"), 1)
 
@@ -119,7 +120,7 @@ def test_a_vacancy_import_refuses_unknown_offices_and_negative_seats(cycle):
     office = LandOfficeFactory(code="TPE-A")
     content = f"office,seats\nTPE-A,-1\nNOPE,2\n{office.name},1\n".encode()
     with pytest.raises(TableError) as caught:
-        services.vacancies_import(cycle=cycle, content=content, filename="v.csv")
+        vacancies_import(cycle=cycle, content=content, filename="v.csv")
     assert {(e.row, e.column) for e in caught.value.errors} == {(2, "seats"), (3, "office"), (4, "office")}
     assert not Vacancy.objects.exists()
 
@@ -127,8 +128,8 @@ def test_a_vacancy_import_refuses_unknown_offices_and_negative_seats(cycle):
 def test_a_vacancy_reimport_updates_seats_by_office(cycle):
     """Importing vacancies again changes the seats of the same rows."""
     LandOfficeFactory(code="TPE-A")
-    services.vacancies_import(cycle=cycle, content=b"office,seats\nTPE-A,2\n", filename="v.csv")
-    report = services.vacancies_import(cycle=cycle, content=b"office,seats\ntpe-a,3\n", filename="v.csv")
+    vacancies_import(cycle=cycle, content=b"office,seats\nTPE-A,2\n", filename="v.csv")
+    report = vacancies_import(cycle=cycle, content=b"office,seats\ntpe-a,3\n", filename="v.csv")
     assert report.updated == 1
     assert list(Vacancy.objects.values_list("seats", flat=True)) == [3]
 
@@ -158,22 +159,22 @@ def test_suitability_scores_import_per_office_and_refuse_unknown_exam_numbers(cy
     office = LandOfficeFactory()
     candidate = CandidateFactory(cycle=cycle, exam_number="A1")
     with pytest.raises(TableError):
-        services.suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA1,4\nZZ,3\n",
+        suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA1,4\nZZ,3\n",
                                     filename="s.csv")
     assert not SuitabilityScore.objects.exists()
-    services.suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA1,4.5\n", filename="s.csv")
+    suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA1,4.5\n", filename="s.csv")
     assert SuitabilityScore.objects.get().candidate == candidate
 
 
 def test_an_import_never_overwrites_a_score_the_focus_group_finalised(cycle):
-    """A finalised focus-group score is refused by row, the whole file imports nothing, and the score keeps its source."""
+    """A finalised focus-group score is refused by row; the file imports nothing; the score keeps its source."""
     office = LandOfficeFactory()
     finalised = CandidateFactory(cycle=cycle, exam_number="A1")
     other = CandidateFactory(cycle=cycle, exam_number="A2")
     SuitabilityScore.objects.create(office=office, candidate=finalised, score=Decimal("8"),
                                     source=SuitabilityScore.Source.FOCUS_GROUP)
     with pytest.raises(TableError) as refused:
-        services.suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA2,3\nA1,4\n",
+        suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA2,3\nA1,4\n",
                                     filename="s.csv")
     [error] = refused.value.errors
     assert (error.row, error.column) == (3, "exam_number")
@@ -182,7 +183,7 @@ def test_an_import_never_overwrites_a_score_the_focus_group_finalised(cycle):
     assert (score.score, score.source) == (Decimal("8"), SuitabilityScore.Source.FOCUS_GROUP)
     assert not SuitabilityScore.objects.filter(candidate=other).exists()
     # Repeating the finalised value changes nothing, so a file exported after the focus group still imports.
-    report = services.suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA2,3\nA1,8\n",
+    report = suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA2,3\nA1,8\n",
                                          filename="s.csv")
     assert (report.created, report.unchanged) == (1, 1)
     assert SuitabilityScore.objects.get(candidate=finalised).source == SuitabilityScore.Source.FOCUS_GROUP
@@ -198,8 +199,8 @@ def test_exports_have_the_shape_the_import_reads(client, cycle, fmt):
     assert response.status_code == 200
     if fmt == "xlsx":
         rows = list(load_workbook(io.BytesIO(response.content)).active.values)
-        assert rows[0] == tuple(services.CANDIDATE_COLUMNS + services.CANDIDATE_RESIDENCE_COLUMNS)
-    report = services.candidates_import(cycle=cycle, content=response.content, filename=f"c.{fmt}",
+        assert rows[0] == tuple(CANDIDATE_COLUMNS + CANDIDATE_RESIDENCE_COLUMNS)
+    report = candidates_import(cycle=cycle, content=response.content, filename=f"c.{fmt}",
                                         send_invitations=False)
     assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
 
@@ -225,7 +226,7 @@ def test_residence_columns_are_imported_with_approximate_coordinates(cycle):
                                latitude=Decimal("24.73"), longitude=Decimal("121.09"))
     content = ("准考證號碼,姓名,電子郵件,成績,名次,居住縣市,居住鄉鎮市區\n"
                "30120001,王大明,wang@example.com,88.50,1,新竹縣,竹東鎮\n").encode()
-    services.candidates_import(cycle=cycle, content=content, filename="c.csv", send_invitations=False)
+    candidates_import(cycle=cycle, content=content, filename="c.csv", send_invitations=False)
     candidate = Candidate.objects.get()
     assert (candidate.residence_county, candidate.residence_district) == ("新竹縣", "竹東鎮")
     assert (candidate.residence_latitude, candidate.residence_longitude) == (office.latitude, office.longitude)
@@ -238,6 +239,6 @@ def test_an_unknown_residence_county_is_a_row_error(cycle):
                "30120001,王大明,wang@example.com,88.50,1,新竹縣,竹東鎮\n"
                "30120002,李小華,lee@example.com,80,2,Narnia,\n").encode()
     with pytest.raises(TableError) as error:
-        services.candidates_import(cycle=cycle, content=content, filename="c.csv", send_invitations=False)
+        candidates_import(cycle=cycle, content=content, filename="c.csv", send_invitations=False)
     assert [(e.row, e.column) for e in error.value.errors] == [(3, "residence_county")]
     assert not Candidate.objects.exists()

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from placement.models import LandOffice
-from placement.services import LAND_OFFICES_FILE, LandOfficeFileError, land_offices_load
+from placement.services.offices import LAND_OFFICES_FILE, LandOfficeFileError, land_offices_load
 
 COUNTIES = [
     "臺北市", "新北市", "基隆市", "桃園市", "新竹市", "新竹縣", "苗栗縣", "臺中市", "彰化縣", "南投縣", "雲林縣",

@@ -5,10 +5,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from core import clock
 from accounts.roles import Role
-from placement import services
+from core import clock
 from placement.models import Phase
+from placement.services.common import PlacementError
+from placement.services.cycles import exam_cycle_set_deadlines
 from tests.factories import CandidateFactory, ExamCycleFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +44,8 @@ def test_deadlines_out_of_order_are_refused(cycle):
     start = clock.now()
     deadlines = _deadlines(start)
     deadlines["focus_groups_until"] = start
-    with pytest.raises(services.PlacementError):
-        services.exam_cycle_set_deadlines(cycle=cycle, deadlines=deadlines)
+    with pytest.raises(PlacementError):
+        exam_cycle_set_deadlines(cycle=cycle, deadlines=deadlines)
     cycle.refresh_from_db()
     assert cycle.office_profiles_until is None
 

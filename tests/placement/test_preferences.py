@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core import clock
 from accounts.roles import Role
-from placement import services
+from core import clock
 from placement.models import PreferenceList
+from placement.services.preferences import preference_list_hash, preference_list_save
 from tests.factories import CandidateFactory, LandOfficeFactory, VacancyFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_submitting_records_the_time_and_the_hash_and_an_edit_withdraws_it(clien
         client.post(URL, {"action": "submit"})
     preference_list = PreferenceList.objects.get()
     assert preference_list.submitted_at == moment
-    assert preference_list.submitted_sha256 == services.preference_list_hash([offices[0].code])
+    assert preference_list.submitted_sha256 == preference_list_hash([offices[0].code])
     assert preference_list.submitted_sha256 in client.get(URL).content.decode()
     client.post(URL, {"action": f"add:{offices[1].pk}"})
     preference_list.refresh_from_db()
@@ -121,12 +121,12 @@ def test_the_preference_page_keeps_a_constant_number_of_queries(client, candidat
 
     for _n in range(3):
         VacancyFactory(cycle=cycle)
-    services.preference_list_save(candidate=candidate, office_ids=list(cycle.vacancies.values_list("office_id",
+    preference_list_save(candidate=candidate, office_ids=list(cycle.vacancies.values_list("office_id",
                                                                                                    flat=True))[:2])
     few = count()
     for _n in range(27):
         VacancyFactory(cycle=cycle)
-    services.preference_list_save(candidate=candidate, office_ids=list(cycle.vacancies.values_list("office_id",
+    preference_list_save(candidate=candidate, office_ids=list(cycle.vacancies.values_list("office_id",
                                                                                                    flat=True))[:20])
     assert count() == few
 

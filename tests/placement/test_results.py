@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.roles import Role
-from placement import services
+from placement.services.publications import publication_create
 from tests.factories import CandidateFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def published(world, django_capture_on_commit_callbacks):
     world.close_preferences()
     run = world.run(capture=django_capture_on_commit_callbacks)
-    services.publication_create(run=run)
+    publication_create(run=run)
     return world
 
 
@@ -71,7 +71,7 @@ def test_the_result_page_keeps_a_constant_number_of_queries(client, published, d
     for _n in range(40):
         CandidateFactory(cycle=published.cycle, exam_rank=100 + _n)
     run = published.run(seed=99, capture=django_capture_on_commit_callbacks)
-    services.publication_create(run=run, reason="More candidates.")
+    publication_create(run=run, reason="More candidates.")
     assert count() == few
 
 
@@ -151,6 +151,6 @@ def test_the_office_placement_page_keeps_a_constant_number_of_queries(client, pu
         preference_list = PreferenceList.objects.create(candidate=candidate, updated_at=published.cycle.created_at)
         PreferenceEntry.objects.create(preference_list=preference_list, office=office, position=1)
     run = published.run(seed=5, capture=django_capture_on_commit_callbacks)
-    services.publication_create(run=run, reason="Ten more seats.")
+    publication_create(run=run, reason="Ten more seats.")
     assert len(client.get(url).context["rows"]) == 13
     assert count() == few

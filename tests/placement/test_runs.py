@@ -7,13 +7,19 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.roles import Role
-from placement import services
 from placement.engine_io import snapshot_load
 from placement.models import Assignment, PlacementRun, Publication, SuitabilityScore, Vacancy
+from placement.services.common import PlacementError
+from placement.services.imports import suitability_import
+from placement.services.notifications import publication_emails_send, publication_notify
+from placement.services.publications import publication_create
+from placement.services.runs import placement_run_execute
 from tests.conftest import require_service
 from tests.factories import make_user
+from tests.placement.mail_backends import RefusingEmailBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +36,16 @@ def _placements(run):
     return dict(Assignment.objects.filter(run=run).values_list("candidate__exam_rank", "office_id"))
 
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Read the services' messages in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 def test_a_run_before_the_preference_deadline_is_refused(world):
     """Runs wait until every list is final."""
-    with pytest.raises(services.PlacementError, match="after the preference deadline"):
+    with pytest.raises(PlacementError, match="after the preference deadline"):
         world.run()
     assert not PlacementRun.objects.exists()
 
@@ -56,7 +69,7 @@ def test_a_run_cannot_start_while_another_is_under_way(world):
     """A second start while the first is queued is refused, and the database enforces it too."""
     world.close_preferences()
     world.run()  # Queued: without the on-commit callbacks, the task does not run.
-    with pytest.raises(services.PlacementError, match="still under way"):
+    with pytest.raises(PlacementError, match="still under way"):
         world.run()
     with pytest.raises(IntegrityError), transaction.atomic():
         PlacementRun.objects.create(cycle=world.cycle, policy="exam_rank", seed=1, created_at=world.cycle.created_at)
@@ -66,7 +79,7 @@ def test_executing_a_run_twice_changes_nothing_more(world, django_capture_on_com
     """The task is idempotent: a finished run is left as it is."""
     world.close_preferences()
     run = world.run(capture=django_capture_on_commit_callbacks)
-    services.placement_run_execute(run_id=run.pk)
+    placement_run_execute(run_id=run.pk)
     assert Assignment.objects.filter(run=run).count() == 5
     assert PlacementRun.objects.get(pk=run.pk).assignment_sha256 == run.assignment_sha256
 
@@ -76,7 +89,7 @@ def test_the_blended_policy_uses_imported_suitability_scores(world, django_captu
     world.close_preferences()
     first, *_rest, fourth, _fifth = world.candidates
     office_a = world.offices[0]
-    services.suitability_import(cycle=world.cycle, office=office_a, filename="s.csv",
+    suitability_import(cycle=world.cycle, office=office_a, filename="s.csv",
                                 content=f"exam_number,score\n{first.exam_number},1\n{fourth.exam_number},9\n".encode())
     run = world.run(policy="blended", exam_weight=Decimal("0"), capture=django_capture_on_commit_callbacks)
     assert _placements(run)[4] == office_a.pk
@@ -101,7 +114,7 @@ def test_two_runs_compare_side_by_side_with_a_chart(client, staff, world, django
     """The compare page shows both runs' totals, who moves, and an SVG chart of achieved ranks."""
     world.close_preferences()
     run_a = world.run(capture=django_capture_on_commit_callbacks)
-    services.suitability_import(cycle=world.cycle, office=world.offices[0], filename="s.csv",
+    suitability_import(cycle=world.cycle, office=world.offices[0], filename="s.csv",
                                 content=f"exam_number,score\n{world.candidates[3].exam_number},9\n".encode())
     run_b = world.run(policy="blended", exam_weight=0, capture=django_capture_on_commit_callbacks)
     response = client.get(reverse("placement:run_compare", kwargs={"pk": world.cycle.pk}),
@@ -122,7 +135,7 @@ def test_publishing_notifies_and_locks_the_run_in_the_database(client, staff, wo
     assert Publication.objects.get().run == run
     recipients = sorted(address for message in mailoutbox for address in message.to)
     assert "staff-a@example.com" in recipients and world.candidates[0].email in recipients
-    services.publication_notify(publication_id=run.publication.pk)
+    publication_notify(publication_id=run.publication.pk)
     assert len(mailoutbox) == 6  # Five candidates and one office; a second notify sends nothing.
     with pytest.raises(IntegrityError), transaction.atomic():
         Assignment.objects.filter(run=run).update(office=None)
@@ -140,7 +153,7 @@ def test_postgresql_also_refuses_deleting_a_published_run(world, django_capture_
         require_service("PostgreSQL (set DATABASE_URL)")
     world.close_preferences()
     run = world.run(capture=django_capture_on_commit_callbacks)
-    services.publication_create(run=run)
+    publication_create(run=run)
     for statement in ("DELETE FROM placement_assignment WHERE run_id = %s",
                       "DELETE FROM placement_publication WHERE run_id = %s",
                       "UPDATE placement_placementrun SET seed = 1 WHERE id = %s"):
@@ -154,12 +167,12 @@ def test_an_unstable_or_stale_run_is_not_published(world, django_capture_on_comm
     world.close_preferences()
     run = world.run(capture=django_capture_on_commit_callbacks)
     PlacementRun.objects.filter(pk=run.pk).update(blocking_pairs=2)
-    with pytest.raises(services.PlacementError, match="not stable"):
-        services.publication_create(run=run)
+    with pytest.raises(PlacementError, match="not stable"):
+        publication_create(run=run)
     PlacementRun.objects.filter(pk=run.pk).update(blocking_pairs=0)
     Vacancy.objects.filter(office=world.offices[0]).update(seats=3)
-    with pytest.raises(services.PlacementError, match="inputs changed"):
-        services.publication_create(run=run)
+    with pytest.raises(PlacementError, match="inputs changed"):
+        publication_create(run=run)
     assert not Publication.objects.exists()
 
 
@@ -167,15 +180,15 @@ def test_a_correction_supersedes_the_published_run_and_both_are_kept(world, djan
     """Publishing a second run needs a reason, supersedes the first, and keeps both."""
     world.close_preferences()
     first = world.run(capture=django_capture_on_commit_callbacks)
-    services.publication_create(run=first)
+    publication_create(run=first)
     second = world.run(seed=8, capture=django_capture_on_commit_callbacks)
-    with pytest.raises(services.PlacementError, match="Say why"):
-        services.publication_create(run=second)
-    correction = services.publication_create(run=second, reason="Seats of office A were wrong.")
+    with pytest.raises(PlacementError, match="Say why"):
+        publication_create(run=second)
+    correction = publication_create(run=second, reason="Seats of office A were wrong.")
     assert correction.supersedes == first.publication
     assert Publication.objects.count() == 2
-    with pytest.raises(services.PlacementError, match="already published"):
-        services.publication_create(run=first, reason="again")
+    with pytest.raises(PlacementError, match="already published"):
+        publication_create(run=first, reason="again")
 
 
 def test_the_run_list_keeps_a_constant_number_of_queries(client, staff, world, django_capture_on_commit_callbacks):
@@ -201,7 +214,7 @@ def test_the_run_page_shows_progress_stability_and_hashes(client, staff, world, 
     queued = world.run()
     body = client.get(reverse("placement:run_detail", kwargs={"pk": queued.pk})).content.decode()
     assert "<progress" in body and 'http-equiv="refresh"' in body
-    services.placement_run_execute(run_id=queued.pk)
+    placement_run_execute(run_id=queued.pk)
     queued.refresh_from_db()
     body = client.get(reverse("placement:run_detail", kwargs={"pk": queued.pk})).content.decode()
     assert queued.assignment_sha256 in body and "Stable" in body
@@ -218,15 +231,54 @@ def test_starting_a_run_in_the_ui_redirects_to_it(client, staff, world, django_c
     assert any("still under way" in str(message) for message in response.context["messages"])
 
 
+def test_result_emails_go_out_in_batches_after_the_publication_commits(world, settings, mailoutbox,
+                                                                         django_capture_on_commit_callbacks):
+    """Publishing queues nothing until it commits; the emails then go out in batches of the configured size."""
+    settings.PUBLICATION_EMAIL_BATCH_SIZE = 2
+    world.close_preferences()
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks() as queued:
+        publication = publication_create(run=run)
+    assert len(queued) == 1 and not mailoutbox  # Only the planning task, and nothing sent inside the transaction.
+    with django_capture_on_commit_callbacks() as batches:
+        queued[0]()
+    assert len(batches) == 3 and not mailoutbox  # Five candidates, two per batch.
+    for batch in batches:
+        batch()
+    assert sorted(address for message in mailoutbox for address in message.to) == sorted(
+        candidate.email for candidate in world.candidates)
+    assert publication.emails.filter(sent_at__isnull=False).count() == 5
+
+
+def test_a_failed_send_is_retried_without_emailing_anyone_twice(world, settings, mailoutbox,
+                                                                django_capture_on_commit_callbacks):
+    """When the mail server refuses one address, everyone else is emailed once and a retry sends only the rest."""
+    settings.EMAIL_BACKEND = "tests.placement.mail_backends.RefusingEmailBackend"
+    RefusingEmailBackend.refused = {world.candidates[2].email}
+    world.close_preferences()
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        publication = publication_create(run=run)
+    assert len(mailoutbox) == 4
+    failed = publication.emails.get(sent_at__isnull=True)
+    assert failed.to == [world.candidates[2].email] and "mailbox unavailable" in failed.error
+    RefusingEmailBackend.refused = set()
+    email_ids = list(publication.emails.values_list("pk", flat=True))
+    assert publication_emails_send(email_ids=email_ids) == 1
+    assert publication_emails_send(email_ids=email_ids) == 0
+    assert sorted(address for message in mailoutbox for address in message.to) == sorted(
+        candidate.email for candidate in world.candidates)
+
+
 def test_a_failing_run_records_its_error_and_frees_the_cycle(world, monkeypatch, django_capture_on_commit_callbacks):
     """When the engine fails, the run is marked failed with the reason, and a new run may start."""
-    from placement import engine_io
+    from placement.services import runs
 
     def broken(data):
         raise ValueError("office X ranks unknown candidate")
 
     world.close_preferences()
-    monkeypatch.setattr(engine_io, "solve_snapshot", broken)
+    monkeypatch.setattr(runs, "solve_snapshot", broken)
     run = world.run(capture=django_capture_on_commit_callbacks)
     assert run.status == PlacementRun.Status.FAILED and "unknown candidate" in run.error
     monkeypatch.undo()
@@ -239,7 +291,7 @@ def test_the_comparison_keeps_a_constant_number_of_queries(client, staff, world,
     run_a = world.run(capture=django_capture_on_commit_callbacks)
     content = "exam_number,score\n" + "".join(
         f"{candidate.exam_number},{10 - index}\n" for index, candidate in enumerate(reversed(world.candidates)))
-    services.suitability_import(cycle=world.cycle, office=world.offices[0], filename="s.csv", content=content.encode())
+    suitability_import(cycle=world.cycle, office=world.offices[0], filename="s.csv", content=content.encode())
     run_b = world.run(policy="blended", exam_weight=0, capture=django_capture_on_commit_callbacks)
     url = reverse("placement:run_compare", kwargs={"pk": world.cycle.pk})
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from placement.services import LAND_OFFICES_FILE, LandOfficeFileError, land_offices_load
+from placement.services.offices import LAND_OFFICES_FILE, LandOfficeFileError, land_offices_load
 
 
 class Command(BaseCommand):

@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from placement import services
+from placement.columns import CANDIDATE_COLUMNS, VACANCY_COLUMNS
 from placement.models import ExamCycle
+from placement.selectors import candidates_export_rows, vacancies_export_rows
 from placement.tabular import write_table
 
 
@@ -21,9 +22,9 @@ class Command(BaseCommand):
         if cycle_row is None:
             raise CommandError("No such exam cycle.")
         if kind == "candidates":
-            columns, rows = services.CANDIDATE_COLUMNS, services.candidates_export_rows(cycle=cycle_row)
+            columns, rows = CANDIDATE_COLUMNS, candidates_export_rows(cycle=cycle_row)
         else:
-            columns, rows = services.VACANCY_COLUMNS, services.vacancies_export_rows(cycle=cycle_row)
+            columns, rows = VACANCY_COLUMNS, vacancies_export_rows(cycle=cycle_row)
         content, _type = write_table(columns, rows, fmt="xlsx" if file.suffix.lower() == ".xlsx" else "csv")
         file.write_bytes(content)
         self.stdout.write(f"Wrote {file}.")

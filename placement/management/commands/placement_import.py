@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from placement import services
 from placement.models import ExamCycle, LandOffice
+from placement.services.common import PlacementError
+from placement.services.imports import candidates_import, suitability_import, vacancies_import
 from placement.tabular import TableError
 
 
@@ -29,21 +30,21 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error.strerror}") from error
         try:
             if kind == "candidates":
-                report = services.candidates_import(cycle=cycle_row, content=content, filename=file.name,
+                report = candidates_import(cycle=cycle_row, content=content, filename=file.name,
                                                     send_invitations=not no_invitations)
             elif kind == "vacancies":
-                report = services.vacancies_import(cycle=cycle_row, content=content, filename=file.name)
+                report = vacancies_import(cycle=cycle_row, content=content, filename=file.name)
             else:
                 office_row = LandOffice.objects.filter(code=office).first()
                 if office_row is None:
                     raise CommandError("Pass --office with the code of a land office.")
-                report = services.suitability_import(cycle=cycle_row, office=office_row, content=content,
+                report = suitability_import(cycle=cycle_row, office=office_row, content=content,
                                                      filename=file.name)
         except TableError as error:
             for problem in error.errors:
                 self.stderr.write(f"row {problem.row}\t{problem.column}\t{problem.message}")
             raise CommandError(f"{file}: nothing imported ({len(error.errors)} problems).") from error
-        except services.PlacementError as error:
+        except PlacementError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"{kind}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
                           f"{report.invited} invited.")

@@ -1,0 +1,39 @@
+"""Publishing a run's result: the one act that makes a placement official."""
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.queue import enqueue
+
+from ..models import ExamCycle, Phase, PlacementRun, Publication
+from ..selectors import run_is_stale
+from .common import PlacementError, require_phase
+
+
+def publication_create(*, run: PlacementRun, acting_user=None, reason: str = "") -> Publication:
+    """Publish a finished, stable, current run; a later publication supersedes the earlier one."""
+    with transaction.atomic():
+        # Locking the cycle row serialises publishing, so two publications cannot both supersede the same one.
+        cycle = ExamCycle.objects.select_for_update().get(pk=run.cycle_id)
+        run = PlacementRun.objects.get(pk=run.pk)
+        require_phase(cycle, {Phase.PLACEMENT, Phase.PUBLISHED},
+                       _("Results are published after the preference deadline."))
+        if run.status != PlacementRun.Status.SUCCEEDED:
+            raise PlacementError(_("Only a finished run can be published."))
+        if Publication.objects.filter(run=run).exists():
+            raise PlacementError(_("This run is already published."))
+        if run.blocking_pairs:
+            raise PlacementError(_("This run is not stable (%(n)s blocking pairs) and cannot be published.")
+                                 % {"n": run.blocking_pairs})
+        if run_is_stale(run):
+            raise PlacementError(_("The inputs changed after this run took its snapshot. Start a new run and "
+                                   "publish that one."))
+        current = Publication.objects.filter(cycle=cycle, superseded_by__isnull=True).first()
+        if current is not None and not reason.strip():
+            raise PlacementError(_("Say why this run replaces the published one."))
+        publication = Publication.objects.create(
+            cycle=cycle, run=run, supersedes=current, published_at=clock.now(), published_by=acting_user,
+            reason=reason.strip(),
+        )
+        enqueue("placement.tasks.publication_notify_task", publication.pk)
+    return publication

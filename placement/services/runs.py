@@ -1,0 +1,90 @@
+"""Placement runs: queued by staff, solved in the background on a frozen snapshot of the cycle."""
+import logging
+import secrets
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.queue import enqueue
+
+from .. import engine
+from ..engine_io import (
+    assignment_hash,
+    assignment_rows,
+    assignment_stats_json,
+    canonical_json,
+    sha256_hex,
+    snapshot_build,
+    solve_snapshot,
+)
+from ..models import Assignment, ExamCycle, Phase, PlacementRun
+from .common import PlacementError, require_phase
+
+logger = logging.getLogger(__name__)
+
+def placement_run_start(*, cycle: ExamCycle, policy: str, exam_weight: Decimal, seed: int | None,
+                        acting_user=None) -> PlacementRun:
+    """Queue a placement run; refuse while the preference phase is open or another run is under way."""
+    require_phase(cycle, {Phase.PLACEMENT, Phase.PUBLISHED},
+                   _("Runs start after the preference deadline, when every list is final."))
+    if policy == PlacementRun.Policy.EXAM_RANK:
+        exam_weight = Decimal(1)
+    if not Decimal(0) <= Decimal(exam_weight) <= Decimal(1):
+        raise PlacementError(_("The exam weight must be between 0 and 1."))
+    busy = _("Another run of this cycle is still under way. Wait for it to finish.")
+    if PlacementRun.objects.filter(cycle=cycle, status__in=[PlacementRun.Status.QUEUED, PlacementRun.Status.RUNNING]
+                                   ).exists():
+        raise PlacementError(busy)
+    try:
+        with transaction.atomic():
+            run = PlacementRun.objects.create(
+                cycle=cycle, policy=policy, exam_weight=exam_weight,
+                seed=secrets.randbits(62) if seed is None else seed,
+                created_by=acting_user, created_at=clock.now(),
+            )
+            enqueue("placement.tasks.placement_run_execute_task", run.pk)
+    except IntegrityError:
+        # Two clicks racing past the check above meet the database's one-active-run rule.
+        raise PlacementError(busy) from None
+    return run
+
+
+def _run_progress(run: PlacementRun, progress: int, **fields) -> None:
+    # Saved outside the run's main transaction, so the progress bar of another request can see it.
+    PlacementRun.objects.filter(pk=run.pk).update(progress=progress, **fields)
+
+
+def placement_run_execute(*, run_id: int) -> PlacementRun | None:
+    """Load, solve and save a queued run; a run already started or finished is left as it is."""
+    claimed = PlacementRun.objects.filter(pk=run_id, status=PlacementRun.Status.QUEUED).update(
+        status=PlacementRun.Status.RUNNING, progress=5
+    )
+    run = PlacementRun.objects.select_related("cycle").filter(pk=run_id).first()
+    if not claimed or run is None:
+        return run
+    try:
+        data = snapshot_build(cycle=run.cycle, policy=run.policy, exam_weight=run.exam_weight, seed=run.seed)
+        snapshot = canonical_json(data)
+        _run_progress(run, 30)
+        solved = solve_snapshot(data)
+        _run_progress(run, 60)
+        with transaction.atomic():
+            Assignment.objects.filter(run=run).delete()
+            Assignment.objects.bulk_create(assignment_rows(run=run, solved=solved), batch_size=2000)
+            run.snapshot = snapshot
+            run.snapshot_sha256 = sha256_hex(snapshot)
+            run.engine_version = engine.ENGINE_VERSION
+            run.assignment_sha256 = assignment_hash(solved.assignment)
+            run.blocking_pairs = len(solved.blocking_pairs)
+            run.stats = assignment_stats_json(solved)
+            run.status = PlacementRun.Status.SUCCEEDED
+            run.progress = 100
+            run.finished_at = clock.now()
+            run.save()
+    except Exception as error:
+        # The failure is kept on the run for staff to read; raising would only make the worker retry the same input.
+        logger.exception("Placement run %s failed.", run.pk)
+        _run_progress(run, 100, status=PlacementRun.Status.FAILED, error=str(error)[:2000], finished_at=clock.now())
+    return run
