@@ -2,8 +2,11 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from . import services
 from .models import EvidenceFile, MediaEvent, MediaLimits, Video
+from .selectors import submissions_open_for_owner
+from .services.evidence import evidence_remove
+from .services.shared import MediaError
+from .services.videos import video_remove
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -16,17 +19,29 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         messages.info(request, _("Videos and evidence files are added from the owner's video page."))
         return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
 
+    def has_delete_permission(self, request, obj=None):
+        # The services refuse to remove what the focus groups are evaluating, so the back office offers no delete.
+        candidate_id = getattr(obj, "candidate_id", None)
+        if candidate_id and not submissions_open_for_owner(candidate=obj.candidate):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def delete_model(self, request, obj):
         # Removing through the service also deletes the stored files after commit.
-        remove = {Video: services.video_remove, EvidenceFile: services.evidence_remove}.get(self.model)
-        if remove is None:
-            return super().delete_model(request, obj)
-        key = "video" if self.model is Video else "evidence"
-        remove(**{key: obj, "acting_user": request.user})
+        if self.model is Video:
+            video_remove(video=obj, acting_user=request.user)
+        elif self.model is EvidenceFile:
+            evidence_remove(evidence=obj, acting_user=request.user)
+        else:
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            self.delete_model(request, obj)
+            try:
+                self.delete_model(request, obj)
+            except MediaError as error:
+                # A bulk delete may include rows under evaluation; those stay, and the page says which and why.
+                messages.error(request, f"{obj}: {error}")
 
 
 @admin.register(Video)

@@ -2,6 +2,7 @@
 from django.db.models import QuerySet
 
 from placement.models import Candidate, LandOffice
+from placement.phases import submissions_open
 
 from .models import EvidenceFile, Video
 
@@ -17,3 +18,12 @@ def evidence_list_for_candidate(*, candidate: Candidate) -> QuerySet[EvidenceFil
 
 def offices_managed(*, office_ids) -> QuerySet[LandOffice]:
     return LandOffice.objects.filter(pk__in=office_ids).order_by("sort_order", "name")
+
+
+def submissions_open_for_owner(*, candidate: Candidate | None) -> bool:
+    """Return whether an owner may still add or remove videos and evidence.
+
+    A candidate may until their cycle's submissions close, when the focus groups start evaluating what they
+    submitted; an office (no candidate) always may, since the focus groups do not evaluate office videos.
+    """
+    return candidate is None or submissions_open(candidate.cycle)

@@ -6,22 +6,21 @@ from django.db.models import Q
 
 from core import clock
 
-from . import services
-from .integrations import youtube
 from .models import Video
+from .services import uploads, youtube_links
 
 PERIODIC_BATCH = 5000
 
 
 @shared_task(ignore_result=True)
 def youtube_check(video_ids: list[int]) -> None:
-    services.youtube_videos_check(video_ids=video_ids)
+    youtube_links.youtube_videos_check(video_ids=video_ids)
 
 
 @shared_task(ignore_result=True)
 def youtube_check_due() -> None:
     """Check links whose check was lost or postponed, kept unverified before a key was set, or due a second look."""
-    if not youtube.is_configured():
+    if not youtube_links.youtube_checks_configured():
         return
     now = clock.now()
     due = (
@@ -34,13 +33,13 @@ def youtube_check_due() -> None:
     ids = list(Video.objects.filter(due, kind=Video.Kind.YOUTUBE).order_by("pk").values_list("pk", flat=True)[
         :PERIODIC_BATCH])
     if ids:
-        services.youtube_videos_check(video_ids=ids)
+        youtube_links.youtube_videos_check(video_ids=ids)
 
 
 @shared_task(ignore_result=True)
 def youtube_recheck_verified() -> None:
     """Re-check verified links once a day to find videos later deleted or made private."""
-    if not youtube.is_configured():
+    if not youtube_links.youtube_checks_configured():
         return
     now = clock.now()
     stale = Q(checked_at__lt=now - timedelta(days=1)) | Q(checked_at__isnull=True)
@@ -49,19 +48,19 @@ def youtube_recheck_verified() -> None:
         .exclude(next_check_at__gt=now).order_by("checked_at", "pk").values_list("pk", flat=True)[:PERIODIC_BATCH]
     )
     if ids:
-        services.youtube_videos_check(video_ids=ids)
+        youtube_links.youtube_videos_check(video_ids=ids)
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def video_process(video_id: int) -> None:
-    services.video_process(video_id=video_id)
+    uploads.video_process(video_id=video_id)
 
 
 @shared_task(ignore_result=True)
 def media_sweep() -> None:
-    services.media_sweep()
+    uploads.video_uploads_sweep()
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def video_youtube_publish(video_id: int) -> None:
-    services.video_youtube_publish(video_id=video_id)
+    youtube_links.video_youtube_publish(video_id=video_id)

@@ -1,6 +1,7 @@
 """Pages for videos and evidence files. Views check scope, call a service or selector, and render."""
 import json
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -9,10 +10,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, selectors, services
+from . import access, selectors
 from .forms import EvidenceForm, UploadStartForm, YouTubeLinkForm
-from .integrations import s3, youtube
 from .models import Video
+from .services import evidence, shared, uploads, videos, youtube_links
+from .services.shared import MediaError
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 STREAM_CHUNK = 512 * 1024
@@ -21,7 +23,7 @@ STREAM_CHUNK = 512 * 1024
 # ---- Owner pages -----------------------------------------------------------------------------------------------
 
 def _owner_page(request, *, candidate=None, office=None, link_form=None, status=200):
-    limits = services.limits_for_owner(candidate=candidate, office=office) if (candidate or office) else None
+    limits = shared.limits_for_owner(candidate=candidate, office=office) if (candidate or office) else None
     if candidate:
         urls = {"add_link": reverse("media_pipeline:my_video_add_link"),
                 "upload_start": reverse("media_pipeline:my_video_upload_start")}
@@ -30,15 +32,15 @@ def _owner_page(request, *, candidate=None, office=None, link_form=None, status=
                 "upload_start": reverse("media_pipeline:office_video_upload_start", kwargs={"office_id": office.pk})}
     else:
         urls = {}
-    videos = selectors.video_list_for_owner(candidate=candidate, office=office) if (candidate or office) else []
+    owner_videos = selectors.video_list_for_owner(candidate=candidate, office=office) if (candidate or office) else []
     other_offices = []
     if office:
         other_offices = [o for o in selectors.offices_managed(office_ids=access.managed_office_ids(request.user))
                          if o.pk != office.pk]
     return render(request, "media_pipeline/video_list.html", {
-        "candidate": candidate, "office": office, "videos": videos, "urls": urls, "limits": limits,
-        "link_form": link_form or YouTubeLinkForm(), "youtube_configured": youtube.is_configured(),
-        "other_offices": other_offices,
+        "candidate": candidate, "office": office, "videos": owner_videos, "urls": urls, "limits": limits,
+        "link_form": link_form or YouTubeLinkForm(), "youtube_configured": youtube_links.youtube_checks_configured(),
+        "other_offices": other_offices, "submissions_open": selectors.submissions_open_for_owner(candidate=candidate),
     }, status=status)
 
 
@@ -67,14 +69,14 @@ def _add_link(request, *, candidate=None, office=None, back):
     form = YouTubeLinkForm(request.POST)
     if form.is_valid():
         try:
-            video = services.video_youtube_add(url=form.cleaned_data["url"], title=form.cleaned_data["title"],
+            video = youtube_links.video_youtube_add(url=form.cleaned_data["url"], title=form.cleaned_data["title"],
                                                acting_user=request.user, candidate=candidate, office=office)
-        except services.AlreadyListed as error:
+        except youtube_links.AlreadyListed as error:
             if error.rechecking:
                 messages.info(request, str(error))
                 return redirect(back)
             form.add_error("url", str(error))
-        except services.MediaError as error:
+        except MediaError as error:
             form.add_error("url", str(error))
         else:
             if video.state == Video.State.NOT_VERIFIED:
@@ -105,12 +107,12 @@ def _upload_start(request, *, candidate=None, office=None):
     if not form.is_valid():
         return JsonResponse({"error": _("Choose a video file.")}, status=400)
     try:
-        video, ticket = services.video_upload_start(
+        video, ticket = uploads.video_upload_start(
             title=form.cleaned_data["title"], file_name=form.cleaned_data["file_name"],
             size=form.cleaned_data["size"], content_type=form.cleaned_data["content_type"],
             acting_user=request.user, candidate=candidate, office=office,
         )
-    except services.MediaError as error:
+    except MediaError as error:
         return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse({
         "video": video.pk, "upload": ticket.as_dict(),
@@ -137,8 +139,8 @@ def video_upload_local(request, pk):
     """Receive a file's bytes as the request body and stream them to local storage."""
     video = access.video_get_for_manage(request.user, pk)
     try:
-        services.video_upload_receive(video=video, stream=request, acting_user=request.user)
-    except services.MediaError as error:
+        uploads.video_upload_receive(video=video, stream=request, acting_user=request.user)
+    except MediaError as error:
         return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse({"state": Video.objects.values_list("state", flat=True).get(pk=video.pk)})
 
@@ -153,9 +155,9 @@ def video_upload_finish(request, pk):
         payload = {}
     parts = [str(etag) for etag in payload.get("parts") or []]
     try:
-        video = services.video_upload_finish(video=video, acting_user=request.user, parts=parts,
-                                             upload_id=str(payload.get("upload_id") or ""))
-    except services.MediaError as error:
+        video = uploads.video_upload_finish(video=video, acting_user=request.user, parts=parts,
+                                            upload_id=str(payload.get("upload_id") or ""))
+    except MediaError as error:
         return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse({"state": video.state, "detail_url": video.get_absolute_url()})
 
@@ -172,12 +174,14 @@ def video_detail(request, pk):
         back = (reverse("media_pipeline:my_videos") if video.candidate_id
                 else reverse("media_pipeline:office_videos", kwargs={"office_id": video.office_id}))
     publish = None
-    if may_manage and video.candidate_id and video.kind == Video.Kind.UPLOAD and services.google_upload_configured():
-        publish = {"connected": services.google_token_for(request.user) is not None,
-                   "connect_url": _google_connect_url(request, video)}
+    if (may_manage and video.candidate_id and video.kind == Video.Kind.UPLOAD
+            and youtube_links.google_upload_configured()):
+        publish = {"connected": youtube_links.google_token_for(request.user) is not None,
+                   "connect_url": _google_connect_url(video)}
     return render(request, "media_pipeline/video_detail.html", {
         "video": video, "may_manage": may_manage, "back": back, "publish": publish,
-        "youtube_configured": youtube.is_configured(),
+        "youtube_configured": youtube_links.youtube_checks_configured(),
+        "submissions_open": selectors.submissions_open_for_owner(candidate=video.candidate),
     })
 
 
@@ -186,8 +190,8 @@ def video_publish(request, pk):
     """Publish a ready upload to the candidate's own YouTube channel as unlisted."""
     video = access.video_get_for_manage(request.user, pk)
     try:
-        services.video_youtube_publish_request(video=video, acting_user=request.user)
-    except services.MediaError as error:
+        youtube_links.video_youtube_publish_request(video=video, acting_user=request.user)
+    except MediaError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The video is being published to your YouTube channel as unlisted."))
@@ -199,26 +203,24 @@ def video_recheck(request, pk):
     """Check a link that was rejected for a reason that can change again now, at its owner's request."""
     video = access.video_get_for_manage(request.user, pk)
     try:
-        services.video_youtube_recheck(video=video, acting_user=request.user)
-    except services.MediaError as error:
+        youtube_links.video_youtube_recheck(video=video, acting_user=request.user)
+    except MediaError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The link is being checked again."))
     return redirect(video.get_absolute_url())
 
 
-def _google_connect_url(request, video) -> str:
+def _google_connect_url(video) -> str:
     """Return allauth's Google connect link asking for the YouTube upload permission, or "" when not set up."""
-    if not services.google_upload_configured():
+    if not youtube_links.google_upload_configured():
         return ""
-    from urllib.parse import urlencode
-
     try:
         login = reverse("google_login")
     except NoReverseMatch:  # The provider's URLs exist only when the app was configured at start-up.
         return ""
     return login + "?" + urlencode({
-        "process": "connect", "scope": youtube.UPLOAD_SCOPE, "next": video.get_absolute_url(),
+        "process": "connect", "scope": youtube_links.GOOGLE_UPLOAD_SCOPE, "next": video.get_absolute_url(),
         # Offline access with consent returns a refresh token, so uploads keep working after an hour.
         "auth_params": "access_type=offline&prompt=consent",
     })
@@ -229,19 +231,21 @@ def video_remove(request, pk):
     video = access.video_get_for_manage(request.user, pk)
     back = (reverse("media_pipeline:my_videos") if video.candidate_id
             else reverse("media_pipeline:office_videos", kwargs={"office_id": video.office_id}))
-    services.video_remove(video=video, acting_user=request.user)
-    messages.success(request, _("The video was removed."))
+    try:
+        videos.video_remove(video=video, acting_user=request.user)
+    except MediaError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The video was removed."))
     return redirect(back)
 
 
 def _serve_stored(request, name: str, content_type: str, *, attachment: bool = False):
     """Redirect to a short-lived presigned URL (S3), or serve the local file with byte ranges for seeking."""
-    if s3.is_configured():
-        from django.conf import settings
-
-        return redirect(s3.presigned_get(key=name, expires=settings.AWS_QUERYSTRING_EXPIRE,
-                                         content_type=content_type, attachment=attachment))
-    storage = Video._meta.get_field("file").storage
+    read_url = shared.stored_file_read_url(name=name, content_type=content_type, attachment=attachment)
+    if read_url is not None:
+        return redirect(read_url)
+    storage = shared.video_storage()
     if not name or not storage.exists(name):
         raise Http404
     size = storage.size(name)
@@ -310,29 +314,35 @@ def my_evidence(request):
             raise Http404
         if form.is_valid():
             try:
-                services.evidence_add(candidate=candidate, uploaded_file=form.cleaned_data["file"],
+                evidence.evidence_add(candidate=candidate, uploaded_file=form.cleaned_data["file"],
                                       title=form.cleaned_data["title"], acting_user=request.user)
-            except services.MediaError as error:
+            except MediaError as error:
                 form.add_error("file", str(error))
             else:
                 messages.success(request, _("The file was added."))
                 return redirect("media_pipeline:my_evidence")
         status = 400
     files = selectors.evidence_list_for_candidate(candidate=candidate) if candidate else []
-    return render(request, "media_pipeline/evidence_list.html",
-                  {"candidate": candidate, "files": files, "form": form}, status=status)
+    return render(request, "media_pipeline/evidence_list.html", {
+        "candidate": candidate, "files": files, "form": form,
+        "submissions_open": selectors.submissions_open_for_owner(candidate=candidate),
+    }, status=status)
 
 
 @require_GET
 def evidence_file(request, pk):
-    evidence = access.evidence_get_for_view(request.user, pk)
+    item = access.evidence_get_for_view(request.user, pk)
     # PDFs download rather than open inline, so a crafted document never runs in the site's origin.
-    return _serve_stored(request, evidence.file.name, evidence.content_type, attachment=not evidence.is_image)
+    return _serve_stored(request, item.file.name, item.content_type, attachment=not item.is_image)
 
 
 @require_POST
 def evidence_remove(request, pk):
-    evidence = access.evidence_get_for_manage(request.user, pk)
-    services.evidence_remove(evidence=evidence, acting_user=request.user)
-    messages.success(request, _("The file was removed."))
+    item = access.evidence_get_for_manage(request.user, pk)
+    try:
+        evidence.evidence_remove(evidence=item, acting_user=request.user)
+    except MediaError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The file was removed."))
     return redirect("media_pipeline:my_evidence")

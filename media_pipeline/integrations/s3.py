@@ -73,29 +73,9 @@ def multipart_complete(*, key: str, upload_id: str, etags: list[str]) -> None:
     )
 
 
-def multipart_abort(*, key: str, upload_id: str) -> None:
-    client().abort_multipart_upload(Bucket=_bucket(), Key=key, UploadId=upload_id)
-
-
-def object_size(key: str) -> int | None:
-    """Return the stored size of an object, or None when it does not exist."""
-    from botocore.exceptions import ClientError
-
-    try:
-        return client().head_object(Bucket=_bucket(), Key=key)["ContentLength"]
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
-            return None
-        raise
-
-
 def download(*, key: str, path: str) -> None:
     """Stream an object to a local file in chunks, never holding it in memory."""
     client().download_file(_bucket(), key, path)
-
-
-def upload(*, path: str, key: str, content_type: str) -> None:
-    client().upload_file(path, _bucket(), key, ExtraArgs={"ContentType": content_type})
 
 
 def presigned_get(*, key: str, expires: int, content_type: str | None = None, attachment: bool = False) -> str:
@@ -106,7 +86,3 @@ def presigned_get(*, key: str, expires: int, content_type: str | None = None, at
     if attachment:
         params["ResponseContentDisposition"] = "attachment"
     return client().generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
-
-
-def delete(key: str) -> None:
-    client().delete_object(Bucket=_bucket(), Key=key)

@@ -10,9 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import google_auth_httplib2
+import httplib2
 from django.conf import settings
+from google.auth.exceptions import RefreshError
+from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
+from googleapiclient.http import MediaFileUpload
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +49,6 @@ def quota_reset_after(moment: datetime) -> datetime:
 
 def _http(timeout: float):
     """Return the HTTP object for every call to the API, trusting YOUTUBE_API_CA_CERTS when it is set."""
-    import httplib2
-
     # A CA bundle of our own is for an endpoint with a private certificate (tests: a self-signed loopback server).
     http = httplib2.Http(ca_certs=settings.YOUTUBE_API_CA_CERTS or None, timeout=timeout)
     # A resumable upload answers 308 "Resume Incomplete" between chunks; httplib2 would take it for a redirect
@@ -121,8 +124,6 @@ class OAuthTokens:
 
 
 def _authorized_http(credentials):
-    import google_auth_httplib2
-
     return google_auth_httplib2.AuthorizedHttp(credentials, http=_http(timeout=120))
 
 
@@ -132,10 +133,6 @@ def upload_to_channel(*, tokens: OAuthTokens, path: str, content_type: str, titl
 
     Return the new video id and the tokens as they are now (the access token is refreshed when it has expired).
     """
-    from google.auth.exceptions import RefreshError
-    from google.oauth2.credentials import Credentials
-    from googleapiclient.http import MediaFileUpload
-
     google = settings.SOCIALACCOUNT_PROVIDERS.get("google", {})
     credentials = Credentials(
         token=tokens.access_token, refresh_token=tokens.refresh_token or None,

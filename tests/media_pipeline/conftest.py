@@ -15,7 +15,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import boto3
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from accounts.roles import Role
 from tests.conftest import require_service
@@ -140,11 +145,6 @@ class FakeYouTube:
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     """Write a self-signed certificate for 127.0.0.1 and its key; return both paths."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
@@ -234,8 +234,6 @@ def moto_endpoint():
 @pytest.fixture
 def s3_storage(settings, moto_endpoint):
     """Store files in a fresh private bucket on moto_server, as production does on S3."""
-    import boto3
-
     bucket = f"surveyplace-test-{uuid.uuid4().hex[:12]}"
     settings.AWS_STORAGE_BUCKET_NAME = bucket
     settings.AWS_S3_ENDPOINT_URL = moto_endpoint

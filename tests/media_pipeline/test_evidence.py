@@ -1,18 +1,19 @@
 """Evidence files: PDF, JPEG and PNG recognised by content, stored privately, seen by the candidate and evaluators."""
+import os
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
 from media_pipeline.models import EvidenceFile
 from tests.factories import CandidateFactory, make_user
+from tests.media_pipeline.factories import PDF, PNG
 
 pytestmark = pytest.mark.django_db
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def _post(client, name, content, title="測站照片"):
@@ -78,8 +79,6 @@ def test_a_candidate_removes_their_evidence(candidate_client, on_commit):
     path = evidence.file.path
     with on_commit(execute=True):
         candidate_client.post(reverse("media_pipeline:evidence_remove", kwargs={"pk": evidence.pk}))
-    import os
-
     assert not EvidenceFile.objects.exists() and not os.path.exists(path)
 
 
@@ -93,9 +92,6 @@ def test_evidence_on_s3_is_read_through_a_presigned_url(candidate_client, s3_sto
 
 def test_the_evidence_list_keeps_a_constant_number_of_queries(candidate_client):
     """The evidence page costs the same with one file or six."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def count():
         with CaptureQueriesContext(connection) as queries:
             assert candidate_client.get(reverse("media_pipeline:my_evidence")).status_code == 200

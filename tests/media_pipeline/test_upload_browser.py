@@ -4,6 +4,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from media_pipeline.models import Video
+from tests.media_pipeline.factories import upload_started
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -22,11 +25,7 @@ def test_a_candidate_uploads_a_clip_and_watches_it(live_server, page, browser_se
 
 def test_the_list_updates_itself_when_processing_finishes(live_server, page, browser_session, candidate):
     """A video shown as processing turns ready on the open page, and a half-typed link survives the update."""
-    from core import clock
-    from media_pipeline.models import Video
-
-    video = Video.objects.create(candidate=candidate, kind=Video.Kind.UPLOAD, state=Video.State.PROCESSING,
-                                 title="Leveling run", state_changed_at=clock.now())
+    video = upload_started(candidate=candidate, title="Leveling run", state=Video.State.PROCESSING)
     browser_session(page, candidate.user)
     page.goto(f"{live_server.url}/videos/mine/")
     expect(page.locator("#video-list .badge")).to_have_text("Processing")

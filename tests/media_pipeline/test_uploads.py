@@ -1,13 +1,17 @@
 """Uploads on local storage: streamed to disk, then probed, validated, thumbnailed and transcoded by ffmpeg."""
+import os
 import subprocess
 from datetime import UTC, datetime
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from core import clock
-from media_pipeline import services, tasks
+from media_pipeline import tasks
 from media_pipeline.models import Video
+from media_pipeline.services.uploads import video_uploads_sweep
+from tests.media_pipeline.factories import upload_started
 
 pytestmark = pytest.mark.django_db
 
@@ -144,19 +148,16 @@ def test_processing_twice_changes_nothing_more(candidate_client, on_commit, clip
 
 def test_the_sweeper_retries_a_stuck_upload_and_gives_up_after_three_attempts(candidate, on_commit, clips):
     """An upload whose task was lost is processed by the sweeper; one that keeps dying is rejected."""
-    video, _ticket = services.video_upload_start(title="t", file_name="good.mp4", size=10, content_type="video/mp4",
-                                                 acting_user=candidate.user, candidate=candidate)
-    from django.core.files.storage import default_storage
-
+    video = upload_started(candidate=candidate, file_name="good.mp4")
     default_storage.save(video.file.name, open(clips / "good.mp4", "rb"))
     long_ago = datetime(2020, 1, 1, tzinfo=UTC)
     Video.objects.filter(pk=video.pk).update(state=Video.State.UPLOADED, state_changed_at=long_ago)
     with on_commit(execute=True):
-        assert services.media_sweep()["requeued"] == 1
+        assert video_uploads_sweep()["requeued"] == 1
     assert Video.objects.get(pk=video.pk).state == Video.State.READY
     Video.objects.filter(pk=video.pk).update(state=Video.State.PROCESSING, state_changed_at=long_ago, attempts=3)
     with on_commit(execute=True):
-        services.media_sweep()
+        video_uploads_sweep()
     stuck = Video.objects.get(pk=video.pk)
     assert stuck.state == Video.State.REJECTED and stuck.problems[0]["code"] == "processing_failed"
 
@@ -164,9 +165,8 @@ def test_the_sweeper_retries_a_stuck_upload_and_gives_up_after_three_attempts(ca
 def test_the_sweeper_drops_uploads_that_never_arrived(candidate):
     """A video still waiting for its file a day later is removed."""
     with clock.frozen_at(datetime(2020, 1, 1, tzinfo=UTC)):
-        services.video_upload_start(title="t", file_name="x.mp4", size=10, content_type="video/mp4",
-                                    acting_user=candidate.user, candidate=candidate)
-    assert services.media_sweep()["dropped"] == 1
+        upload_started(candidate=candidate)
+    assert video_uploads_sweep()["dropped"] == 1
     assert not Video.objects.exists()
 
 
@@ -176,13 +176,10 @@ def test_removing_a_video_deletes_its_files(candidate_client, on_commit, clips):
     paths = [video.file.path, video.thumbnail.path]
     with on_commit(execute=True):
         candidate_client.post(reverse("media_pipeline:video_remove", kwargs={"pk": video.pk}))
-    import os
-
     assert not any(os.path.exists(path) for path in paths)
 
 
 def test_a_video_still_processing_is_not_served(candidate_client, candidate):
     """The file view answers 404 until the video is ready."""
-    video, _ticket = services.video_upload_start(title="t", file_name="x.mp4", size=10, content_type="video/mp4",
-                                                 acting_user=candidate.user, candidate=candidate)
+    video = upload_started(candidate=candidate)
     assert candidate_client.get(reverse("media_pipeline:video_file", kwargs={"pk": video.pk})).status_code == 404

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from config.celery import app
 from media_pipeline.models import Video
 from tests.conftest import require_service
 
@@ -22,7 +23,6 @@ def celery_worker_process(media_root):
         require_service("PostgreSQL (set DATABASE_URL) for the Celery worker test")
     if not settings.REDIS_URL:
         require_service("Redis (set REDIS_URL) for the Celery worker test")
-    from config.celery import app
 
     queue = f"media-test-{uuid.uuid4().hex[:8]}"
     user = database.get("USER") or ""

@@ -1,4 +1,7 @@
 """YouTube links checked through the real API client against a loopback server replaying recorded payloads."""
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -6,10 +9,13 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
+from accounts.roles import Role
 from core import clock
-from media_pipeline import services, signals, tasks
+from media_pipeline import signals, tasks
 from media_pipeline.messages import problem_message
 from media_pipeline.models import MediaLimits, Video
+from media_pipeline.services.youtube_links import video_youtube_add
+from tests.factories import CandidateFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +25,8 @@ ID = "dQw4w9WgXcQ"
 def _add(on_commit, candidate, video_id=ID):
     # Checks are queued after commit; tests run inside a transaction, so run the callbacks at the block's end.
     with on_commit(execute=True):
-        return services.video_youtube_add(url=f"https://youtu.be/{video_id}", title="示範",
-                                          acting_user=candidate.user, candidate=candidate)
+        return video_youtube_add(url=f"https://youtu.be/{video_id}", title="示範", acting_user=candidate.user,
+                                 candidate=candidate)
 
 
 def _reload(video):
@@ -246,9 +252,6 @@ def test_checking_again_within_a_minute_is_refused_without_calling_youtube(
 
 def test_another_candidate_cannot_check_someone_elses_link(on_commit, youtube_api, candidate, client):
     """The re-check is scoped to the video's owner."""
-    from accounts.roles import Role
-    from tests.factories import CandidateFactory, make_user
-
     youtube_api.add(ID, "private")
     video = _reload(_add(on_commit, candidate))
     other = CandidateFactory(cycle=candidate.cycle, user=make_user(Role.CANDIDATE))
@@ -283,10 +286,6 @@ def test_pasting_a_verified_link_again_is_refused_as_already_listed(on_commit, y
 
 def test_the_api_key_never_reaches_the_log_even_at_debug_level(youtube_api, settings):
     """googleapiclient logs each request URL at DEBUG, key included; the log handler prints it redacted."""
-    import os
-    import subprocess
-    import sys
-
     youtube_api.add(ID, "verified")
     secret = "AIzaSy-test-secret-key-0123456789"
     script = (

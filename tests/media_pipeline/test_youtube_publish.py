@@ -14,8 +14,9 @@ from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.urls import reverse
 
 from core import clock
-from media_pipeline import services
 from media_pipeline.models import Video
+from media_pipeline.services.shared import MediaError
+from media_pipeline.services.youtube_links import video_youtube_publish_request
 from tests.media_pipeline.conftest import serve_over_tls
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +146,7 @@ def test_a_revoked_token_fails_the_publication_and_the_page_says_so(
     ready_video.refresh_from_db()
     assert ready_video.publication == Video.Publication.FAILED
     with on_commit(execute=True):
-        services.video_youtube_publish_request(video=ready_video, acting_user=None)
+        video_youtube_publish_request(video=ready_video, acting_user=None)
     assert Video.objects.get(pk=ready_video.pk).publication == Video.Publication.FAILED  # Ran again, failed again.
 
 
@@ -160,5 +161,5 @@ def test_publishing_is_offered_only_when_google_sign_in_is_set_up(ready_video, c
     settings.GOOGLE_CLIENT_ID = ""
     page = candidate_client.get(ready_video.get_absolute_url()).content.decode()
     assert reverse("media_pipeline:video_publish", kwargs={"pk": ready_video.pk}) not in page
-    with pytest.raises(services.MediaError):
-        services.video_youtube_publish_request(video=ready_video, acting_user=None)
+    with pytest.raises(MediaError):
+        video_youtube_publish_request(video=ready_video, acting_user=None)

@@ -1,0 +1,307 @@
+"""Uploaded video files: starting an upload, receiving or finishing it, processing it, and sweeping lost ones."""
+import logging
+import os
+import re
+import tempfile
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import clock
+from core.queue import enqueue
+from placement.models import Candidate, LandOffice
+
+from ..integrations import ffprobe, s3
+from ..messages import problem_message
+from ..models import MediaEvent, Video
+from ..validation import (
+    Problem,
+    VideoLimits,
+    needs_transcode,
+    parse_probe,
+    size_problems,
+    tail_check_seconds,
+    tail_problems,
+    video_problems,
+)
+from .shared import (
+    SUBMISSIONS_CLOSED_FOR_ADDING,
+    MediaError,
+    limits_for_owner,
+    limits_for_video,
+    local_copy,
+    media_event_record,
+    owner_fields,
+    problems_json,
+    require_submissions_open,
+    stored_files_delete_on_commit,
+    video_file_names,
+    video_owner_email,
+    video_storage,
+)
+from .videos import video_discard
+
+logger = logging.getLogger(__name__)
+
+MAX_PROCESSING_ATTEMPTS = 3
+CHUNK_BYTES = 1024 * 1024
+CONTENT_TYPE = re.compile(r"^video/[A-Za-z0-9.+-]{1,60}$")
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    """What a browser needs to send a file: where, how, and which fields or part URLs to use."""
+
+    mode: str  # "local", "s3_post" or "s3_multipart"
+    url: str = ""
+    fields: dict | None = None
+    part_urls: list | None = None
+    part_bytes: int = 0
+
+    def as_dict(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if value not in (None, "", 0)}
+
+
+# ---- Receiving the file ----------------------------------------------------------------------------------------
+
+def video_upload_start(*, title: str, file_name: str, size: int, content_type: str, acting_user,
+                       candidate: Candidate | None = None,
+                       office: LandOffice | None = None) -> tuple[Video, UploadTicket]:
+    """Create a video waiting for its file and return where the browser sends the bytes.
+
+    With S3 the browser posts straight to the bucket, so video bytes never pass through the web process.
+    """
+    owner = owner_fields(candidate, office)
+    require_submissions_open(candidate, SUBMISSIONS_CLOSED_FOR_ADDING)
+    limits = limits_for_owner(candidate=candidate, office=office)
+    if size <= 0:
+        raise MediaError(_("The file is empty."))
+    if size > limits.max_bytes:
+        raise MediaError(problem_message("too_large", {"size": size, "limit": limits.max_bytes}))
+    content_type = content_type.strip().lower()
+    if not content_type or content_type == "application/octet-stream":
+        content_type = "application/octet-stream"
+    elif not CONTENT_TYPE.match(content_type):
+        raise MediaError(_("Choose a video file."))
+    key = f"videos/{uuid.uuid4().hex}/original"
+    with transaction.atomic():
+        video = Video.objects.create(
+            **owner, kind=Video.Kind.UPLOAD, state=Video.State.AWAITING_UPLOAD, title=title.strip() or file_name,
+            file=key, original_name=file_name[:255], content_type=content_type, size_bytes=size,
+            state_changed_at=clock.now(), created_by=acting_user,
+        )
+        media_event_record(action=MediaEvent.Action.ADDED, actor=acting_user, video=video, kind=video.kind)
+    expires = settings.MEDIA_UPLOAD_URL_EXPIRE_SECONDS
+    if not s3.is_configured():
+        return video, UploadTicket(mode="local", url=reverse("media_pipeline:video_upload_local",
+                                                               kwargs={"pk": video.pk}))
+    if size > settings.MEDIA_MULTIPART_THRESHOLD_BYTES:
+        part_bytes = settings.MEDIA_MULTIPART_PART_BYTES
+        parts = -(-size // part_bytes)
+        upload_id = s3.multipart_start(key=key, content_type=content_type)
+        return video, UploadTicket(
+            mode="s3_multipart", url=upload_id, part_bytes=part_bytes,
+            part_urls=s3.multipart_part_urls(key=key, upload_id=upload_id, parts=parts, expires=expires),
+        )
+    post = s3.presigned_post(key=key, content_type=content_type, max_bytes=limits.max_bytes, expires=expires)
+    return video, UploadTicket(mode="s3_post", url=post["url"], fields=post["fields"])
+
+
+class _CappedReader:
+    """Read a request body in chunks and refuse it once it passes the limit, before it fills the disk."""
+
+    def __init__(self, stream, limit: int):
+        self.stream, self.limit, self.count = stream, limit, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(CHUNK_BYTES if size is None or size < 0 else min(size, CHUNK_BYTES))
+        self.count += len(data)
+        if self.count > self.limit:
+            raise MediaError(problem_message("too_large", {"size": self.count, "limit": self.limit}))
+        return data
+
+
+def video_upload_receive(*, video: Video, stream, acting_user) -> Video:
+    """Store a file sent to the web process (local storage only), streaming it to disk in chunks."""
+    if s3.is_configured():
+        raise MediaError(_("Files go straight to the storage service; reload the page and try again."))
+    if video.state != Video.State.AWAITING_UPLOAD:
+        raise MediaError(_("This video already has its file."))
+    storage = video_storage()
+    limit = limits_for_video(video).max_bytes
+    try:
+        name = storage.save(video.file.name, File(_CappedReader(stream, limit), name=video.file.name))
+    except MediaError:
+        # The storage leaves what it wrote so far; a refused upload must not keep its first gigabytes.
+        if storage.exists(video.file.name):
+            storage.delete(video.file.name)
+        raise
+    if name != video.file.name:
+        Video.objects.filter(pk=video.pk).update(file=name)
+        video.file.name = name
+    return video_upload_finish(video=video, acting_user=acting_user)
+
+
+def video_upload_finish(*, video: Video, acting_user, parts: list[str] | None = None,
+                        upload_id: str = "") -> Video:
+    """Mark the file as uploaded and queue its processing; a repeated call changes nothing."""
+    if video.state != Video.State.AWAITING_UPLOAD:
+        return video
+    if parts and upload_id and s3.is_configured():
+        s3.multipart_complete(key=video.file.name, upload_id=upload_id, etags=parts)
+    storage = video_storage()
+    if not storage.exists(video.file.name):
+        raise MediaError(problem_message("upload_missing", {}))
+    # S3 enforces the policy's size range; checking again here also covers stores that do not.
+    problems = size_problems(storage.size(video.file.name), limits_for_video(video))
+    state = Video.State.REJECTED if problems else Video.State.UPLOADED
+    with transaction.atomic():
+        if not Video.objects.filter(pk=video.pk, state=Video.State.AWAITING_UPLOAD).update(
+            state=state, problems=problems_json(problems), state_changed_at=clock.now()
+        ):
+            return Video.objects.get(pk=video.pk)
+        media_event_record(action=MediaEvent.Action.UPLOADED, actor=acting_user, video=video, state=state)
+        if problems:
+            stored_files_delete_on_commit([video.file.name])
+        else:
+            enqueue("media_pipeline.tasks.video_process", video.pk)
+    video.refresh_from_db()
+    return video
+
+
+# ---- Processing ------------------------------------------------------------------------------------------------
+
+def _stale_before():
+    return clock.now() - timedelta(seconds=settings.MEDIA_TRANSCODE_TIMEOUT_SECONDS + 300)
+
+
+def video_process(*, video_id: int) -> None:
+    """Check an uploaded file's size and content, make its thumbnail and, when needed, a playable MP4.
+
+    The row is claimed with one conditional UPDATE, so a duplicate task finds nothing to do, and a run that
+    died mid-way is taken over only after it is stale.
+    """
+    now = clock.now()
+    claimed = Video.objects.filter(pk=video_id, kind=Video.Kind.UPLOAD).filter(
+        Q(state=Video.State.UPLOADED) | Q(state=Video.State.PROCESSING, state_changed_at__lt=_stale_before())
+    ).update(state=Video.State.PROCESSING, attempts=F("attempts") + 1, state_changed_at=now)
+    if not claimed:
+        return
+    video = Video.objects.select_related("candidate__cycle").get(pk=video_id)
+    if video.attempts > MAX_PROCESSING_ATTEMPTS:
+        _processing_finish(video, problems=[Problem("processing_failed")], fields={})
+        return
+    storage = video_storage()
+    limits = limits_for_video(video)
+    fields: dict = {}
+    with tempfile.TemporaryDirectory(prefix="surveyplace-media-") as workdir:
+        size = storage.size(video.file.name) if storage.exists(video.file.name) else 0
+        fields["size_bytes"] = size
+        problems = size_problems(size, limits)
+        if not problems:
+            source = local_copy(storage, video.file.name, workdir)
+            problems = _probe_and_derive(video, source, workdir, limits, fields)
+    _processing_finish(video, problems=problems, fields=fields)
+
+
+def _probe_and_derive(video: Video, source: str, workdir: str, limits: VideoLimits, fields: dict) -> list[Problem]:
+    try:
+        probe = parse_probe(ffprobe.probe(source))
+    except ffprobe.ProbeTimeout:
+        return [Problem("probe_timeout")]
+    except ffprobe.ProbeFailed:
+        return [Problem("unreadable")]
+    problems = video_problems(probe, limits)
+    if problems:
+        return problems
+    expected = tail_check_seconds(probe)
+    if expected is not None:
+        decoded = ffprobe.decoded_tail_seconds(source, expected)
+        problems = tail_problems(expected_seconds=expected, decoded_seconds=decoded)
+        if problems:
+            return problems
+    stream = probe.video_streams[0]
+    fields.update(width=stream.width, height=stream.height, duration_seconds=probe.duration)
+    base = os.path.dirname(video.file.name)
+    try:
+        thumbnail = os.path.join(workdir, "thumbnail.jpg")
+        ffprobe.thumbnail(source=source, target=thumbnail, at_seconds=min(1.0, probe.duration / 2))
+        fields["thumbnail"] = _store(thumbnail, f"{base}/thumbnail.jpg")
+        if needs_transcode(probe):
+            playback = os.path.join(workdir, "playback.mp4")
+            ffprobe.transcode(source=source, target=playback)
+            fields["playback_file"] = _store(playback, f"{base}/playback.mp4")
+    except (ffprobe.FFmpegFailed, ffprobe.ProbeTimeout):
+        logger.exception("ffmpeg failed on video %s", video.pk)
+        return [Problem("transcode_failed")]
+    return []
+
+
+def _store(path: str, key: str) -> str:
+    storage = video_storage()
+    # A rerun replaces what an earlier attempt stored instead of leaving a copy beside it.
+    if storage.exists(key):
+        storage.delete(key)
+    with open(path, "rb") as handle:
+        return storage.save(key, File(handle, name=key))
+
+
+def _processing_finish(video: Video, *, problems: list[Problem], fields: dict) -> None:
+    state = Video.State.REJECTED if problems else Video.State.READY
+    with transaction.atomic():
+        updated = Video.objects.filter(pk=video.pk, state=Video.State.PROCESSING, attempts=video.attempts).update(
+            state=state, problems=problems_json(problems), state_changed_at=clock.now(), **fields
+        )
+        if updated:
+            media_event_record(action=MediaEvent.Action.STATE_CHANGED, video=video, state=state,
+                               problems=problems_json(problems))
+            if problems:
+                transaction.on_commit(lambda: _tell_rejected_and_discard(video.pk))
+
+
+def _tell_rejected_and_discard(video_id: int) -> None:
+    """Email the owner why an upload was refused, then delete its stored files: no later step can use them.
+
+    The row stays, with its problems, so the owner's list keeps saying what went wrong.
+    """
+    video = Video.objects.select_related("candidate__user", "office").filter(
+        pk=video_id, kind=Video.Kind.UPLOAD, state=Video.State.REJECTED).first()
+    if video is None:
+        return
+    video_owner_email(video, gettext_lazy("[SurveyPlace] Your video could not be used"), gettext_lazy(
+        "The video “%(title)s” (%(name)s) could not be used: %(reason)s\n\n"
+        "The file has been deleted. Upload a corrected file here: %(url)s"
+    ))
+    names = video_file_names(video)
+    with transaction.atomic():
+        Video.objects.filter(pk=video.pk, state=Video.State.REJECTED).update(file="", playback_file="", thumbnail="")
+        media_event_record(action=MediaEvent.Action.FILES_DELETED, video=video, files=len(names))
+        stored_files_delete_on_commit(names)
+
+
+# ---- Sweeping --------------------------------------------------------------------------------------------------
+
+def video_uploads_sweep() -> dict[str, int]:
+    """Requeue uploads whose processing was lost or died, and drop uploads that never arrived."""
+    now = clock.now()
+    stuck = list(Video.objects.filter(
+        Q(state=Video.State.UPLOADED, state_changed_at__lt=now - timedelta(minutes=5))
+        | Q(state=Video.State.PROCESSING, state_changed_at__lt=_stale_before())
+    ).values_list("pk", flat=True)[:500])
+    for pk in stuck:
+        enqueue("media_pipeline.tasks.video_process", pk)
+    abandoned = Video.objects.filter(state=Video.State.AWAITING_UPLOAD, state_changed_at__lt=now - timedelta(days=1))
+    dropped = 0
+    for video in abandoned[:500]:
+        # A file that never arrived was never submitted, so the submissions deadline does not keep it.
+        video_discard(video=video, acting_user=None)
+        dropped += 1
+    return {"requeued": len(stuck), "dropped": dropped}
