@@ -31,7 +31,10 @@ def snapshot_build(*, cycle: ExamCycle, policy: str, exam_weight: Decimal, seed:
     capacities = dict(Vacancy.objects.filter(cycle=cycle).values_list("office__code", "seats"))
     exam_ranks = dict(Candidate.objects.filter(cycle=cycle).values_list("exam_number", "exam_rank"))
     preferences: dict[str, list[str]] = {number: [] for number in exam_ranks}
-    entries = PreferenceEntry.objects.filter(preference_list__candidate__cycle=cycle).order_by(
+    # Only submitted lists take part; lists left unsubmitted are submitted at the deadline, before any run.
+    entries = PreferenceEntry.objects.filter(
+        preference_list__candidate__cycle=cycle, preference_list__submitted_at__isnull=False,
+    ).order_by(
         "preference_list_id", "position"
     ).values_list("preference_list__candidate__exam_number", "office__code")
     for number, code in entries:

@@ -163,6 +163,8 @@ class PreferenceList(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # SHA-256 of the submitted order of office codes; it changes with any edit after submitting.
     submitted_sha256 = models.CharField(_("hash of the submitted list"), max_length=64, blank=True)
+    # A list still unsubmitted when the preference phase ends is submitted for the candidate, as the page promises.
+    submitted_automatically = models.BooleanField(_("submitted automatically at the deadline"), default=False)
 
     class Meta:
         verbose_name = _("preference list")

@@ -201,6 +201,30 @@ def current_publication(cycle: ExamCycle) -> Publication | None:
     ).defer("run__snapshot").first()
 
 
+@dataclass(frozen=True)
+class PreferenceSubmissions:
+    """How the candidates of a cycle stand with their preference lists."""
+
+    submitted: int  # By the candidates themselves.
+    submitted_automatically: int  # Saved but not submitted by the deadline, so submitted for them.
+    unsubmitted: int  # Saved and not yet submitted (they will be submitted at the deadline).
+    without_list: int  # Ranked nothing: such candidates cannot be placed.
+
+
+def preference_submissions(*, cycle: ExamCycle) -> PreferenceSubmissions:
+    """Count the cycle's candidates by where their preference list stands, in one query."""
+    has_entries = Exists(PreferenceEntry.objects.filter(preference_list__candidate=OuterRef("pk")))
+    counts = Candidate.objects.filter(cycle=cycle).annotate(has_entries=has_entries).aggregate(
+        submitted=Count("pk", filter=Q(preference_list__submitted_at__isnull=False,
+                                       preference_list__submitted_automatically=False)),
+        automatically=Count("pk", filter=Q(preference_list__submitted_automatically=True)),
+        unsubmitted=Count("pk", filter=Q(has_entries=True, preference_list__submitted_at__isnull=True)),
+        without_list=Count("pk", filter=Q(has_entries=False)),
+    )
+    return PreferenceSubmissions(submitted=counts["submitted"], submitted_automatically=counts["automatically"],
+                                 unsubmitted=counts["unsubmitted"], without_list=counts["without_list"])
+
+
 def run_list(*, cycle: ExamCycle) -> QuerySet[PlacementRun]:
     """Return a cycle's runs, newest first, without their (large) snapshots."""
     return PlacementRun.objects.filter(cycle=cycle).select_related("created_by", "publication").defer(

@@ -1,7 +1,10 @@
 """Background tasks for placement: each takes ids, loads its rows and calls one service."""
 from celery import shared_task
 
-from .services import notifications, runs
+from core import clock
+
+from .models import ExamCycle
+from .services import notifications, preferences, runs
 
 
 @shared_task
@@ -20,3 +23,19 @@ def publication_notify_task(publication_id: int) -> None:
 def publication_emails_send_task(email_ids: list[int]) -> None:
     """Send a batch of a publication's emails; those already sent are skipped."""
     notifications.publication_emails_send(email_ids=email_ids)
+
+
+@shared_task
+def preference_lists_submit_due_task() -> None:
+    """Submit the unsubmitted lists of every cycle whose preference deadline has passed."""
+    for cycle_id in ExamCycle.objects.filter(
+        preferences_until__lte=clock.now(),
+        candidates__preference_list__submitted_at__isnull=True,
+    ).values_list("pk", flat=True).distinct():
+        preferences.preference_lists_submit_at_deadline(cycle=ExamCycle.objects.get(pk=cycle_id))
+
+
+@shared_task
+def preference_list_auto_submitted_notify_task(preference_list_id: int) -> None:
+    """Tell a candidate their list was submitted for them at the deadline."""
+    preferences.preference_list_auto_submitted_notify(preference_list_id=preference_list_id)

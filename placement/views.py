@@ -236,6 +236,7 @@ def run_list(request, pk):
     runs = list(selectors.run_list(cycle=cycle))
     return render(request, "placement/run_list.html", {
         "cycle": cycle, "form": form, "runs": runs, "phase": selectors.phase_info(cycle),
+        "submissions": selectors.preference_submissions(cycle=cycle),
     })
 
 

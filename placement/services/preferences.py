@@ -1,8 +1,13 @@
 """Candidates' preference lists (志願): saved as they go, submitted with a hash."""
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.queue import enqueue
 
 from ..engine_io import canonical_json, sha256_hex
 from ..models import Candidate, ExamCycle, PreferenceEntry, PreferenceList, Vacancy
@@ -39,7 +44,9 @@ def preference_list_save(*, candidate: Candidate, office_ids: list[int]) -> Pref
         preference_list.updated_at = clock.now()
         preference_list.submitted_at = None
         preference_list.submitted_sha256 = ""
-        preference_list.save(update_fields=["updated_at", "submitted_at", "submitted_sha256"])
+        preference_list.submitted_automatically = False
+        preference_list.save(update_fields=["updated_at", "submitted_at", "submitted_sha256",
+                                            "submitted_automatically"])
     return preference_list
 
 
@@ -61,3 +68,44 @@ def preference_list_submit(*, candidate: Candidate) -> PreferenceList:
         preference_list.submitted_sha256 = preference_list_hash(codes)
         preference_list.save(update_fields=["submitted_at", "submitted_sha256"])
     return preference_list
+
+
+def preference_lists_submit_at_deadline(*, cycle: ExamCycle) -> int:
+    """Submit, as of the deadline, every saved list of the cycle still unsubmitted once its preference phase ended.
+
+    Only submitted lists take part in a run; this is what makes a saved but unsubmitted list count, as the
+    preference page promises. Each candidate concerned is emailed the receipt. Return the number submitted; a
+    second call submits nothing.
+    """
+    if cycle_in_phase(cycle, BEFORE_PLACEMENT):
+        return 0
+    submitted_at = cycle.preferences_until or clock.now()
+    with transaction.atomic():
+        drafts = list(PreferenceList.objects.select_for_update().filter(
+            candidate__cycle=cycle, submitted_at__isnull=True, entries__isnull=False,
+        ).distinct().prefetch_related("entries__office"))
+        for preference_list in drafts:
+            codes = [entry.office.code for entry in sorted(preference_list.entries.all(), key=lambda e: e.position)]
+            preference_list.submitted_at = submitted_at
+            preference_list.submitted_sha256 = preference_list_hash(codes)
+            preference_list.submitted_automatically = True
+        PreferenceList.objects.bulk_update(drafts, ["submitted_at", "submitted_sha256", "submitted_automatically"])
+        for preference_list in drafts:
+            enqueue("placement.tasks.preference_list_auto_submitted_notify_task", preference_list.pk)
+    return len(drafts)
+
+
+def preference_list_auto_submitted_notify(*, preference_list_id: int) -> bool:
+    """Email a candidate that their list was submitted for them at the deadline, with its receipt."""
+    preference_list = (PreferenceList.objects.select_related("candidate__cycle")
+                       .filter(pk=preference_list_id, submitted_automatically=True).first())
+    if preference_list is None:
+        return False
+    offices = [entry.office for entry in preference_list.entries.select_related("office").order_by("position")]
+    context = {"preference_list": preference_list, "candidate": preference_list.candidate, "offices": offices,
+               "site_url": settings.SITE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("placement/email/auto_submitted_subject.txt", context).strip()
+        body = render_to_string("placement/email/auto_submitted_body.txt", context)
+    EmailMessage(subject, body, to=[preference_list.candidate.email]).send()
+    return True

@@ -21,6 +21,7 @@ from ..engine_io import (
 )
 from ..models import Assignment, ExamCycle, Phase, PlacementRun
 from .common import PlacementError, require_phase
+from .preferences import preference_lists_submit_at_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ def placement_run_start(*, cycle: ExamCycle, policy: str, exam_weight: Decimal, 
         exam_weight = Decimal(1)
     if not Decimal(0) <= Decimal(exam_weight) <= Decimal(1):
         raise PlacementError(_("The exam weight must be between 0 and 1."))
+    # Lists saved but not submitted by the deadline are submitted now if the periodic task has not done it yet, so
+    # the run and every candidate's receipt agree on the lists that took part.
+    preference_lists_submit_at_deadline(cycle=cycle)
     busy = _("Another run of this cycle is still under way. Wait for it to finish.")
     if PlacementRun.objects.filter(cycle=cycle, status__in=[PlacementRun.Status.QUEUED, PlacementRun.Status.RUNNING]
                                    ).exists():

@@ -1,5 +1,6 @@
 """Placement runs, comparison, publishing, immutability in the database, and replay."""
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -10,13 +11,16 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import Role
-from placement.engine_io import snapshot_load
-from placement.models import Assignment, PlacementRun, Publication, SuitabilityScore, Vacancy
+from placement.engine_io import snapshot_build, snapshot_load
+from placement.models import Assignment, PlacementRun, PreferenceList, Publication, SuitabilityScore, Vacancy
+from placement.selectors import PreferenceSubmissions
 from placement.services.common import PlacementError
 from placement.services.imports import suitability_import
 from placement.services.notifications import publication_emails_send, publication_notify
+from placement.services.preferences import preference_list_submit
 from placement.services.publications import publication_create
 from placement.services.runs import placement_run_execute
+from placement.tasks import preference_lists_submit_due_task
 from tests.conftest import require_service
 from tests.factories import make_user
 from tests.placement.mail_backends import RefusingEmailBackend
@@ -129,6 +133,7 @@ def test_publishing_notifies_and_locks_the_run_in_the_database(client, staff, wo
     """Publishing emails candidates and offices; afterwards the database refuses to change the run's rows."""
     world.close_preferences()
     run = world.run(capture=django_capture_on_commit_callbacks)
+    mailoutbox.clear()  # The notices of the lists submitted at the deadline.
     make_user(Role.OFFICE_STAFF, office=world.offices[0], email="staff-a@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("placement:run_publish", kwargs={"pk": run.pk}))
@@ -237,6 +242,7 @@ def test_result_emails_go_out_in_batches_after_the_publication_commits(world, se
     settings.PUBLICATION_EMAIL_BATCH_SIZE = 2
     world.close_preferences()
     run = world.run(capture=django_capture_on_commit_callbacks)
+    mailoutbox.clear()  # The notices of the lists submitted at the deadline.
     with django_capture_on_commit_callbacks() as queued:
         publication = publication_create(run=run)
     assert len(queued) == 1 and not mailoutbox  # Only the planning task, and nothing sent inside the transaction.
@@ -253,10 +259,11 @@ def test_result_emails_go_out_in_batches_after_the_publication_commits(world, se
 def test_a_failed_send_is_retried_without_emailing_anyone_twice(world, settings, mailoutbox,
                                                                 django_capture_on_commit_callbacks):
     """When the mail server refuses one address, everyone else is emailed once and a retry sends only the rest."""
-    settings.EMAIL_BACKEND = "tests.placement.mail_backends.RefusingEmailBackend"
-    RefusingEmailBackend.refused = {world.candidates[2].email}
     world.close_preferences()
     run = world.run(capture=django_capture_on_commit_callbacks)
+    mailoutbox.clear()  # The notices of the lists submitted at the deadline.
+    settings.EMAIL_BACKEND = "tests.placement.mail_backends.RefusingEmailBackend"
+    RefusingEmailBackend.refused = {world.candidates[2].email}
     with django_capture_on_commit_callbacks(execute=True):
         publication = publication_create(run=run)
     assert len(mailoutbox) == 4
@@ -305,3 +312,46 @@ def test_the_comparison_keeps_a_constant_number_of_queries(client, staff, world,
     queries, moves = count(run_a, run_b)
     assert (no_moves, queries) == (0, same_queries)
     assert moves >= 2
+
+
+def test_only_submitted_lists_enter_a_snapshot(world):
+    """A saved list that is not submitted is not part of the run's inputs."""
+    submitted, draft = world.candidates[0], world.candidates[1]
+    preference_list_submit(candidate=submitted)
+    data = snapshot_build(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=1)
+    assert data["preferences"][submitted.exam_number] == [world.offices[0].code, world.offices[1].code]
+    assert data["preferences"][draft.exam_number] == []
+
+
+def test_lists_left_unsubmitted_are_submitted_at_the_deadline_with_a_notice(world, mailoutbox,
+                                                                          django_capture_on_commit_callbacks):
+    """At the deadline every saved list is submitted as of the deadline, its candidate is emailed the receipt,
+    and the run places candidates by exactly those lists."""
+    preference_list_submit(candidate=world.candidates[0])
+    world.close_preferences()
+    with django_capture_on_commit_callbacks(execute=True):
+        preference_lists_submit_due_task()
+    lists = {pl.candidate_id: pl for pl in PreferenceList.objects.all()}
+    assert not lists[world.candidates[0].pk].submitted_automatically
+    automatic = [lists[candidate.pk] for candidate in world.candidates[1:]]
+    assert all(pl.submitted_automatically and pl.submitted_at == world.cycle.preferences_until for pl in automatic)
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(c.email for c in world.candidates[1:])
+    bodies = {message.to[0]: message.body for message in mailoutbox}
+    assert all(pl.submitted_sha256 in bodies[pl.candidate.email] for pl in automatic)
+    # A second pass submits nothing and emails nobody again.
+    with django_capture_on_commit_callbacks(execute=True):
+        preference_lists_submit_due_task()
+    assert len(mailoutbox) == 4
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    assert all(data for data in json.loads(run.snapshot)["preferences"].values())
+
+
+def test_a_run_submits_what_the_periodic_task_has_not_yet(client, staff, world, django_capture_on_commit_callbacks):
+    """Starting a run right after the deadline submits the remaining lists first; the run page counts them."""
+    world.close_preferences()
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    assert PreferenceList.objects.filter(submitted_automatically=True).count() == 5
+    assert run.stats["placed"] == 4
+    response = client.get(reverse("placement:run_list", kwargs={"pk": world.cycle.pk}))
+    assert response.context["submissions"] == PreferenceSubmissions(
+        submitted=0, submitted_automatically=5, unsubmitted=0, without_list=0)
