@@ -152,6 +152,8 @@ if GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET:
 # Invitations: how long a signed invitation link stays valid.
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# How many result emails one Celery task sends; smaller batches retry less after a mail-server hiccup.
+PUBLICATION_EMAIL_BATCH_SIZE = env.int("PUBLICATION_EMAIL_BATCH_SIZE", default=100)
 
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", _("Traditional Chinese")), ("en", _("English"))]
@@ -223,6 +225,7 @@ CELERY_BEAT_SCHEDULE = {
     "media-youtube-check-due": {"task": "media_pipeline.tasks.youtube_check_due", "schedule": 15 * 60},
     "media-youtube-recheck": {"task": "media_pipeline.tasks.youtube_recheck_verified", "schedule": 6 * 3600},
     "media-sweep": {"task": "media_pipeline.tasks.media_sweep", "schedule": 10 * 60},
+    "placement-submit-due-lists": {"task": "placement.tasks.preference_lists_submit_due_task", "schedule": 5 * 60},
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
