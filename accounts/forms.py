@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Invitation, User
 from .roles import OFFICE_ROLES, Role
 
-# The office and cycle models are the ones an invitation's foreign keys name, so the form needs no placement import.
+# The office and cycle models are the ones an invitation's foreign keys name, so the form imports no other app.
 LandOffice = Invitation._meta.get_field("office").related_model
 ExamCycle = Invitation._meta.get_field("cycle").related_model
 
