@@ -9,9 +9,11 @@ class PlacementConfig(AppConfig):
     def ready(self):
         from accounts.signals import invitation_accepted
 
-        from . import receivers
         # Registering the tasks here lets services queue them by name through core.queue without importing them.
-        from . import tasks  # noqa: F401
+        from . import (
+            receivers,
+            tasks,  # noqa: F401
+        )
 
         # Accounts announces an accepted invitation rather than importing placement to link the exam record.
         invitation_accepted.connect(

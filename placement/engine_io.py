@@ -121,14 +121,25 @@ def assignment_rows(*, run: PlacementRun, solved: Solved) -> list[Assignment]:
     candidate_ids = dict(Candidate.objects.filter(cycle=run.cycle_id).values_list("exam_number", "pk"))
     office_ids = dict(Vacancy.objects.filter(cycle=run.cycle_id).values_list("office__code", "office_id"))
     preferences = solved.instance.preferences
+    explanations = engine.explain(solved.instance, solved.assignment)
     rows = []
     for number, code in solved.assignment.items():
         rank = preferences[number].index(code) + 1 if code is not None else None
         rows.append(Assignment(
             run=run, candidate_id=candidate_ids[number], office_id=office_ids[code] if code else None,
-            preference_rank=rank,
+            preference_rank=rank, explanation=explanation_json(explanations[number]),
         ))
     return rows
+
+
+def explanation_json(explanation: engine.CandidateExplanation) -> list[dict]:
+    """Return what a candidate's result page says about the offices it ranked higher, in the stored JSON shape."""
+    return [
+        {"office": detail.office, "preference_rank": detail.preference_rank, "seats": detail.seats,
+         "reason": detail.reason, "candidate_position": detail.candidate_position,
+         "cutoff_position": detail.cutoff_position}
+        for detail in explanation.better_offices
+    ]
 
 
 def snapshot_load(run: PlacementRun) -> dict:

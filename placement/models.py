@@ -278,6 +278,10 @@ class Assignment(models.Model):
     office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("land office"))
     preference_rank = models.PositiveSmallIntegerField(_("achieved preference"), null=True, blank=True)
+    # Why the candidate did not get each office it ranked higher, computed once when the run executed: a list of
+    # {"office": code, "preference_rank", "seats", "reason", "candidate_position", "cutoff_position"}. Nullable
+    # without a default so that SQLite adds the column in place and keeps the immutability triggers of the table.
+    explanation = models.JSONField(_("explanation"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")

@@ -11,8 +11,10 @@ from django.utils.translation import ngettext
 from accounts.models import RoleGrant
 from core import clock
 
+from . import engine
 from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS
 from .engine_io import canonical_json, sha256_hex, snapshot_build
+from .geo import haversine_km
 from .models import (
     Assignment,
     Candidate,
@@ -167,7 +169,6 @@ def current_candidacy(user) -> Candidate | None:
 
 def preference_page(*, candidate: Candidate) -> dict:
     """Return the candidate's list and the offices they may still add, each with seats, county and distance."""
-    from .geo import haversine_km
 
     vacancies = list(
         Vacancy.objects.filter(cycle=candidate.cycle_id, seats__gt=0).select_related("office")
@@ -252,33 +253,30 @@ def office_placements(*, office: LandOffice) -> tuple[Publication | None, list[A
     return publication, list(rows)
 
 
-def explanation_sentences(*, run_id: int, candidate, language_code: str) -> list[str]:
-    """Return why the candidate did not get each office it ranked above its own, as sentences."""
-    from . import engine
-    from .engine_io import instance_from_snapshot, run_assignment, snapshot_load
+def explanation_sentences(*, assignment: Assignment, language_code: str) -> list[str]:
+    """Return why the candidate did not get each office it ranked above its own, as sentences.
 
-    run = PlacementRun.objects.get(pk=run_id)
-    instance = instance_from_snapshot(snapshot_load(run))
-    if candidate.exam_number not in instance.candidate_index:
-        return []
-    explanation = engine.explain(instance, run_assignment(run), [candidate.exam_number])[candidate.exam_number]
-    codes = [detail.office for detail in explanation.better_offices]
+    The reasons were computed once, when the run executed; this only words them.
+    """
+    details = assignment.explanation or []
+    codes = [detail["office"] for detail in details]
     offices = {office.code: office.display_name(language_code) for office in LandOffice.objects.filter(code__in=codes)}
     sentences = []
-    for detail in explanation.better_offices:
-        values = {"office": offices.get(detail.office, detail.office), "choice": detail.preference_rank,
-                  "seats": detail.seats, "cutoff": detail.cutoff_position, "position": detail.candidate_position}
-        if detail.reason == engine.ZERO_SEATS:
+    for detail in details:
+        values = {"office": offices.get(detail["office"], detail["office"]), "choice": detail["preference_rank"],
+                  "seats": detail["seats"], "cutoff": detail["cutoff_position"],
+                  "position": detail["candidate_position"]}
+        if detail["reason"] == engine.ZERO_SEATS:
             sentence = _("%(office)s (your choice %(choice)s) had no seats.")
-        elif detail.reason == engine.NOT_ACCEPTABLE:
+        elif detail["reason"] == engine.NOT_ACCEPTABLE:
             sentence = _("%(office)s (your choice %(choice)s) could not take you.")
-        elif detail.reason == engine.FULL_WITH_HIGHER_PRIORITY:
+        elif detail["reason"] == engine.FULL_WITH_HIGHER_PRIORITY:
             sentence = ngettext(
                 "%(office)s (your choice %(choice)s) filled its %(seats)s seat with a candidate it ranks higher: you "
                 "were number %(position)s in its order, and the one admitted was number %(cutoff)s.",
                 "%(office)s (your choice %(choice)s) filled its %(seats)s seats with candidates it ranks higher: "
                 "you were number %(position)s in its order, and the last one admitted was number %(cutoff)s.",
-                detail.seats,
+                detail["seats"],
             )
         else:
             sentence = _("%(office)s (your choice %(choice)s) should have admitted you. Please contact the "

@@ -349,7 +349,7 @@ def candidate_result(request, pk):
             "office").first()
         context["assignment"] = assignment
         context["sentences"] = selectors.explanation_sentences(
-            run_id=publication.run_id, candidate=candidate, language_code=request.LANGUAGE_CODE)
+            assignment=assignment, language_code=request.LANGUAGE_CODE) if assignment else []
     return render(request, "placement/candidate_result.html", context)
 
 

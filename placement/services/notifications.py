@@ -1,9 +1,9 @@
 """The emails that announce a publication: planned once, sent in batches, each recipient at most once.
 
 Planning writes one PublicationEmail row per recipient in a short transaction; sending happens outside any
-transaction, in Celery tasks of PUBLICATION_EMAIL_BATCH_SIZE emails (a setting), each claiming its row just before it sends. A task that
-fails halfway or runs twice therefore never emails anyone a second time, and a failed send keeps its error and
-is sent by the next attempt.
+transaction, in Celery tasks of PUBLICATION_EMAIL_BATCH_SIZE emails (a setting), each claiming its row just before
+it sends. A task that fails halfway or runs twice therefore never emails anyone a second time, and a failed send
+keeps its error and is sent by the next attempt.
 """
 import logging
 from itertools import groupby

@@ -109,7 +109,11 @@ def test_after_the_deadline_the_list_is_read_only(client, candidate, offices, cy
 def test_a_candidate_without_a_record_in_the_current_cycle_sees_an_explanation(client, cycle):
     """A candidate account not linked to the current cycle gets a page that says so."""
     client.force_login(make_user(Role.CANDIDATE))
-    assert client.get(URL).status_code == 200
+    client.cookies["django_language"] = "en"
+    response = client.get(URL)
+    body = response.content.decode()
+    assert response.status_code == 200 and "not linked to an exam record of the current cycle" in body
+    assert 'name="action"' not in body  # No list to edit or submit.
 
 
 def test_the_preference_page_keeps_a_constant_number_of_queries(client, candidate, cycle):

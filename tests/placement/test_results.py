@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.roles import Role
+from placement.models import Assignment
 from placement.services.publications import publication_create
 from tests.factories import CandidateFactory, make_user
 
@@ -83,6 +84,10 @@ def test_a_candidate_sees_their_placement_with_reasons(client, published):
     body = client.get(reverse("placement:candidate_result", kwargs={"pk": candidate.pk})).content.decode()
     assert published.offices[2].name_en in body and "your choice 2" in body
     assert "filled its 1 seat with a candidate it ranks higher: you were number 2 in its order" in body
+    # The reasons were worked out once, when the run executed; the page only words them.
+    stored = Assignment.objects.get(run__publication__isnull=False, candidate=candidate).explanation
+    assert stored == [{"office": published.offices[0].code, "preference_rank": 1, "seats": 1,
+                       "reason": "full_with_higher_priority", "candidate_position": 2, "cutoff_position": 1}]
 
 
 def test_a_candidate_gets_404_for_another_candidates_result(client, published):
