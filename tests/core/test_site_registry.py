@@ -27,11 +27,6 @@ def test_the_merged_table_holds_every_apps_entries(site_module):
     assert {key: table.get(key) for key in site_module.ACCESS} == site_module.ACCESS
 
 
-def test_the_merged_table_holds_nothing_but_the_apps_entries():
-    """The merged table is exactly the union of the apps' rows."""
-    assert sum(len(module.ACCESS) for module in SITE_MODULES) == len(registry.access_table())
-
-
 def test_a_key_listed_by_two_apps_is_refused():
     """Two apps claiming the same URL stop the start-up with a message naming both."""
     first = SimpleNamespace(__name__="first.site", ACCESS={"shared": frozenset({access.PUBLIC})})
