@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from accounts.roles import Role
 from accounts.scopes import offices_where_user_holds
 
-from .models import Candidate, ExamCycle, LandOffice
+from .models import Candidate, ExamCycle, LandOffice, PlacementRun
 
 
 def cycles_for_user(user):
@@ -38,8 +38,6 @@ def office_get_for_user(user, code: str) -> LandOffice:
 
 
 def runs_for_user(user):
-    from .models import PlacementRun
-
     return PlacementRun.objects.all() if Role.EXAM_STAFF in user.roles else PlacementRun.objects.none()
 
 

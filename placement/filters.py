@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import LandOffice
@@ -22,8 +23,6 @@ class LandOfficeFilter(django_filters.FilterSet):
         self.filters["county"].extra["choices"] = [(county, county) for county, _en in counties]
 
     def filter_text(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(district__icontains=value))
 
     def filter_with_vacancies(self, queryset, name, value):

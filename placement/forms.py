@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PHASE_DEADLINE_FIELDS, ExamCycle, LandOffice, PlacementRun
+from .geo import TAIWAN_COUNTIES
+from .models import PHASE_DEADLINE_FIELDS, ExamCycle, PlacementRun
 
 
 class DeadlinesForm(forms.ModelForm):
@@ -47,17 +48,11 @@ class PublishForm(forms.Form):
                              help_text=_("Needed when this run replaces a published one."))
 
 
-def office_choices(cycle) -> forms.ModelChoiceField:
-    return LandOffice.objects.filter(vacancies__cycle=cycle).order_by("sort_order", "name")
-
-
 class ResidenceForm(forms.Form):
     county = forms.ChoiceField(label=_("County or city where you live"))
     district = forms.CharField(label=_("District, township or city"), max_length=20, required=False,
                                help_text=_("For example 大安區 or 竹東鎮. Distances are approximate."))
 
     def __init__(self, *args, **kwargs):
-        from .geo import TAIWAN_COUNTIES
-
         super().__init__(*args, **kwargs)
         self.fields["county"].choices = [("", "—"), *((county, county) for county in TAIWAN_COUNTIES)]

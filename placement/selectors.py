@@ -13,7 +13,14 @@ from core import clock
 
 from . import engine
 from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS
-from .engine_io import canonical_json, sha256_hex, snapshot_build
+from .engine_io import (
+    canonical_json,
+    instance_from_snapshot,
+    run_assignment,
+    sha256_hex,
+    snapshot_build,
+    snapshot_load,
+)
 from .geo import haversine_km
 from .models import (
     Assignment,
@@ -283,6 +290,34 @@ def explanation_sentences(*, assignment: Assignment, language_code: str) -> list
                          "examination staff.")
         sentences.append(sentence % values)
     return sentences
+
+
+@dataclass(frozen=True)
+class RunComparison:
+    """Two runs of a cycle side by side: the engine's comparison and the moves named for people."""
+
+    comparison: engine.Comparison
+    moves: list[tuple[str, str, str | None, str | None]]  # Exam number, name, office under A, office under B.
+    gains: int
+    losses: int
+
+
+MOVES_SHOWN = 500
+
+
+def run_comparison(*, cycle: ExamCycle, run_a: PlacementRun, run_b: PlacementRun) -> RunComparison | None:
+    """Compare two finished runs of the cycle; None when they placed candidates from different preference lists."""
+    instance = instance_from_snapshot(snapshot_load(PlacementRun.objects.get(pk=run_a.pk)))
+    try:
+        comparison = engine.compare(instance, run_assignment(run_a), run_assignment(run_b))
+    except engine.InvalidAssignment:
+        return None
+    names = dict(Candidate.objects.filter(cycle=cycle).values_list("exam_number", "name"))
+    offices = dict(LandOffice.objects.values_list("code", "name"))
+    moves = [(number, names.get(number, ""), offices.get(a), offices.get(b))
+             for number, a, b in comparison.moves[:MOVES_SHOWN]]
+    return RunComparison(comparison=comparison, moves=moves, gains=len(comparison.gains),
+                         losses=len(comparison.losses))
 
 
 def candidates_export_rows(*, cycle: ExamCycle):

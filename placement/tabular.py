@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
@@ -41,8 +42,6 @@ def _cell_text(value) -> str:
 
 
 def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -103,8 +102,6 @@ def read_table(content: bytes, *, filename: str, columns: list[str], optional: t
 def write_table(columns: list[str], rows, *, fmt: str) -> tuple[bytes, str]:
     """Return the bytes and content type of a table in CSV (UTF-8 with BOM, for spreadsheets) or XLSX."""
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
         sheet.append(columns)

@@ -10,7 +10,7 @@ from . import access, charts, selectors
 from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS, SUITABILITY_COLUMNS, VACANCY_COLUMNS
 from .filters import LandOfficeFilter, ResultFilter
 from .forms import DeadlinesForm, ImportForm, PublishForm, ResidenceForm, RunForm
-from .models import Assignment, Candidate, LandOffice, Phase, PlacementRun, Publication, Vacancy
+from .models import Assignment, Phase, PlacementRun, Publication, Vacancy
 from .services.candidates import candidate_residence_set
 from .services.common import PlacementError
 from .services.cycles import exam_cycle_set_deadlines
@@ -287,32 +287,19 @@ def run_publish(request, pk):
 
 def run_compare(request, pk):
     """Compare two finished runs of a cycle: statistics, a chart of achieved ranks, and who moves."""
-    from . import engine
-    from .engine_io import instance_from_snapshot, run_assignment, snapshot_load
-
     cycle = access.cycle_get_for_user(request.user, pk)
     finished = list(selectors.run_list(cycle=cycle).filter(status=PlacementRun.Status.SUCCEEDED))
     by_id = {str(run.pk): run for run in finished}
     run_a, run_b = by_id.get(request.GET.get("a", "")), by_id.get(request.GET.get("b", ""))
     context = {"cycle": cycle, "runs": finished, "run_a": run_a, "run_b": run_b}
     if run_a and run_b:
-        full_a = PlacementRun.objects.get(pk=run_a.pk)
-        instance = instance_from_snapshot(snapshot_load(full_a))
-        try:
-            comparison = engine.compare(instance, run_assignment(run_a), run_assignment(run_b))
-        except engine.InvalidAssignment:
+        comparison = selectors.run_comparison(cycle=cycle, run_a=run_a, run_b=run_b)
+        if comparison is None:
             messages.warning(request, _("These runs used different preference lists, so only their totals "
                                         "can be compared."))
-            comparison = None
-        context["comparison"] = comparison
-        if comparison is not None:
-            names = dict(Candidate.objects.filter(cycle=cycle).values_list("exam_number", "name"))
-            offices = dict(LandOffice.objects.values_list("code", "name"))
-            context["moves"] = [
-                (number, names.get(number, ""), offices.get(a), offices.get(b))
-                for number, a, b in comparison.moves[:500]
-            ]
-            context["gains"], context["losses"] = len(comparison.gains), len(comparison.losses)
+        else:
+            context.update(comparison=comparison.comparison, moves=comparison.moves, gains=comparison.gains,
+                           losses=comparison.losses)
         context["chart"] = _chart([run_a.stats, run_b.stats], [f"#{run_a.pk}", f"#{run_b.pk}"])
     return render(request, "placement/run_compare.html", context)
 
