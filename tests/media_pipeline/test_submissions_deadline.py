@@ -10,6 +10,7 @@ from media_pipeline.models import EvidenceFile, MediaEvent, Video
 from media_pipeline.services.evidence import evidence_remove
 from media_pipeline.services.shared import MediaError
 from media_pipeline.services.videos import video_remove
+from tests.factories import make_user
 from tests.media_pipeline.factories import PNG, evidence_file, youtube_link
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,17 @@ def test_office_staff_manage_office_videos_whatever_the_candidates_deadline(clie
     assert added.status_code == 302
     assert client.post(reverse("media_pipeline:video_remove", kwargs={"pk": video.pk})).status_code == 302
     assert list(Video.objects.values_list("youtube_id", flat=True)) == ["aaaaaaaaaaa"]
+
+
+def test_the_back_office_offers_no_delete_for_what_is_under_evaluation(client, candidate, office):
+    """After the deadline the admin refuses to delete a candidate's video or evidence, not an office's video."""
+    video, evidence, office_video = (youtube_link(candidate=candidate), evidence_file(candidate=candidate),
+                                     youtube_link(office=office))
+    _close_submissions(candidate.cycle)
+    client.force_login(make_user(superuser=True))
+    for url_name, row in (("admin:media_pipeline_video_delete", video),
+                          ("admin:media_pipeline_evidencefile_delete", evidence)):
+        assert client.post(reverse(url_name, args=[row.pk]), {"post": "yes"}).status_code == 403
+    response = client.post(reverse("admin:media_pipeline_video_delete", args=[office_video.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert list(Video.objects.all()) == [video] and EvidenceFile.objects.filter(pk=evidence.pk).exists()
