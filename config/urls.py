@@ -11,5 +11,6 @@ urlpatterns = [
     path("invitations/", include("accounts.urls")),
     path("", include("placement.urls")),
     path("videos/", include("media_pipeline.urls")),
+    path("history/", include("core.history_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -154,6 +154,8 @@ INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # How many result emails one Celery task sends; smaller batches retry less after a mail-server hiccup.
 PUBLICATION_EMAIL_BATCH_SIZE = env.int("PUBLICATION_EMAIL_BATCH_SIZE", default=100)
+# The audit history keeps old → new values as JSON, the same shape for auditlog's own entries and named events.
+AUDITLOG_STORE_JSON_CHANGES = True
 
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", _("Traditional Chinese")), ("en", _("English"))]

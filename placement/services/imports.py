@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import InvitationError, invitation_create
+from core.audit import audit_event
 
 from ..columns import (
     CANDIDATE_COLUMNS,
@@ -124,6 +125,7 @@ def candidates_import(*, cycle: ExamCycle, content: bytes, filename: str, acting
     new_candidates: list[Candidate] = []
     with transaction.atomic():
         changed_rows = []
+        candidate_changes: dict[str, dict[str, list]] = {}
         for row in rows:
             candidate = existing.get(row["exam_number"])
             if candidate is None:
@@ -134,6 +136,9 @@ def candidates_import(*, cycle: ExamCycle, content: bytes, filename: str, acting
                 unchanged += 1
                 continue
             changed_rows.append((candidate, row, changed))
+            # Bulk updates send no signals, so the import's own entry carries each candidate's old → new values.
+            candidate_changes[candidate.exam_number] = {
+                field: [getattr(candidate, field), row[field]] for field in changed}
         # Ranks may swap between candidates; moving changed ranks out of the way first keeps the unique rule.
         moving = [candidate for candidate, row, changed in changed_rows if "exam_rank" in changed]
         if moving:
@@ -163,6 +168,9 @@ def candidates_import(*, cycle: ExamCycle, content: bytes, filename: str, acting
                 except InvitationError:
                     continue  # A pending invitation already covers this address.
                 invited += 1
+        audit_event(cycle, "exam_cycle.candidates_imported", file=filename, created=created, updated=updated,
+                    unchanged=unchanged, invited=invited, changed_candidates=candidate_changes,
+                    new_candidates=[candidate.exam_number for candidate in new_candidates])
     return ImportReport(created=created, updated=updated, unchanged=unchanged, invited=invited)
 
 
@@ -213,6 +221,8 @@ def vacancies_import(*, cycle: ExamCycle, content: bytes, filename: str) -> Impo
                 updated += 1
             else:
                 unchanged += 1
+        audit_event(cycle, "exam_cycle.vacancies_imported", file=filename, created=created, updated=updated,
+                    unchanged=unchanged)
     return ImportReport(created=created, updated=updated, unchanged=unchanged)
 
 
@@ -264,4 +274,6 @@ def suitability_import(*, cycle: ExamCycle, office: LandOffice, content: bytes, 
                 updated += 1
             else:
                 unchanged += 1
+        audit_event(cycle, "exam_cycle.suitability_imported", file=filename, office=office.code, created=created,
+                    updated=updated, unchanged=unchanged)
     return ImportReport(created=created, updated=updated, unchanged=unchanged)

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from accounts.models import RoleGrant
 from core import clock
+from core.audit import audit_event
 from core.queue import enqueue
 
 from ..models import Assignment, Publication, PublicationEmail
@@ -37,7 +38,10 @@ def publication_emails_plan(*, publication_id: int) -> list[int]:
              for office_id in placed_offices if office_id in office_emails]
     with transaction.atomic():
         # The unique constraints make planning idempotent: a second plan adds nothing.
+        planned = not publication.emails.exists()
         PublicationEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        if planned:
+            audit_event(publication, "publication.emails_planned", actor=None, emails=len(rows))
     return list(PublicationEmail.objects.filter(publication=publication, sent_at__isnull=True)
                 .order_by("pk").values_list("pk", flat=True))
 

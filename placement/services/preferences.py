@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.audit import audit_event
 from core.queue import enqueue
 
 from ..engine_io import canonical_json, sha256_hex
@@ -67,6 +68,8 @@ def preference_list_submit(*, candidate: Candidate) -> PreferenceList:
         preference_list.submitted_at = clock.now()
         preference_list.submitted_sha256 = preference_list_hash(codes)
         preference_list.save(update_fields=["submitted_at", "submitted_sha256"])
+        audit_event(preference_list, "preference_list.submitted", offices=codes,
+                    sha256=preference_list.submitted_sha256)
     return preference_list
 
 
@@ -91,6 +94,8 @@ def preference_lists_submit_at_deadline(*, cycle: ExamCycle) -> int:
             preference_list.submitted_automatically = True
         PreferenceList.objects.bulk_update(drafts, ["submitted_at", "submitted_sha256", "submitted_automatically"])
         for preference_list in drafts:
+            audit_event(preference_list, "preference_list.submitted_automatically", actor=None,
+                        sha256=preference_list.submitted_sha256, deadline=submitted_at)
             enqueue("placement.tasks.preference_list_auto_submitted_notify_task", preference_list.pk)
     return len(drafts)
 

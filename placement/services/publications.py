@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.audit import audit_event
 from core.queue import enqueue
 
 from ..models import ExamCycle, Phase, PlacementRun, Publication
@@ -35,5 +36,8 @@ def publication_create(*, run: PlacementRun, acting_user=None, reason: str = "")
             cycle=cycle, run=run, supersedes=current, published_at=clock.now(), published_by=acting_user,
             reason=reason.strip(),
         )
+        audit_event(publication, "publication.published", actor=acting_user, run=run.pk,
+                    assignment_sha256=run.assignment_sha256, supersedes=current.pk if current else None,
+                    reason=publication.reason)
         enqueue("placement.tasks.publication_notify_task", publication.pk)
     return publication

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.audit import audit_event
 from core.queue import enqueue
 
 from .. import engine
@@ -48,6 +49,8 @@ def placement_run_start(*, cycle: ExamCycle, policy: str, exam_weight: Decimal, 
                 seed=secrets.randbits(62) if seed is None else seed,
                 created_by=acting_user, created_at=clock.now(),
             )
+            audit_event(run, "placement_run.started", actor=acting_user, policy=run.policy,
+                        exam_weight=run.exam_weight, seed=run.seed)
             enqueue("placement.tasks.placement_run_execute_task", run.pk)
     except IntegrityError:
         # Two clicks racing past the check above meet the database's one-active-run rule.
@@ -87,8 +90,11 @@ def placement_run_execute(*, run_id: int) -> PlacementRun | None:
             run.progress = 100
             run.finished_at = clock.now()
             run.save()
+            audit_event(run, "placement_run.succeeded", snapshot_sha256=run.snapshot_sha256,
+                        assignment_sha256=run.assignment_sha256, blocking_pairs=run.blocking_pairs)
     except Exception as error:
         # The failure is kept on the run for staff to read; raising would only make the worker retry the same input.
         logger.exception("Placement run %s failed.", run.pk)
         _run_progress(run, 100, status=PlacementRun.Status.FAILED, error=str(error)[:2000], finished_at=clock.now())
+        audit_event(run, "placement_run.failed", error=str(error)[:500])
     return run

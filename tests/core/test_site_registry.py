@@ -40,7 +40,7 @@ def test_the_menu_keeps_its_order_across_apps():
     assert [entry.url_name for entry in registry.navigation_entries()] == [
         "dashboard", "placement:office_list", "media_pipeline:my_videos", "media_pipeline:our_videos",
         "accounts:invitation_list", "placement:preference_edit", "placement:cycle_detail",
-        "placement:cycle_candidate_list", "placement:run_list", "placement:cycle_results", "admin:index",
+        "placement:cycle_candidate_list", "placement:run_list", "placement:cycle_results", "history:log", "admin:index",
     ]
 
 
