@@ -1,8 +1,12 @@
 """Fixtures shared by the whole suite: users per role, services, and the report of what the suite ran on."""
 import os
+from typing import NamedTuple
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_user
 
@@ -101,3 +105,23 @@ def cycle(db):
 def user_factory(db):
     """Return a function making a user with a role; staff get TOTP unless with_totp=False."""
     return make_user
+
+
+class QueriedPage(NamedTuple):
+    count: int  # Database queries one GET of the page cost.
+    response: HttpResponse
+
+
+@pytest.fixture
+def page_queries():
+    """Return a function that GETs a page as a client, checks it answers 200 and counts its database queries.
+
+    List pages pin the exact count, and pin it again after the list grows, so a query per row cannot creep in.
+    """
+    def get(client, url: str, data: dict | None = None) -> QueriedPage:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, data)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        return QueriedPage(len(queries), response)
+
+    return get

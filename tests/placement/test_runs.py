@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -196,21 +195,17 @@ def test_a_correction_supersedes_the_published_run_and_both_are_kept(world, djan
         publication_create(run=first, reason="again")
 
 
-def test_the_run_list_keeps_a_constant_number_of_queries(client, staff, world, django_capture_on_commit_callbacks):
+def test_the_run_list_keeps_a_constant_number_of_queries(client, staff, world, page_queries,
+                                                         django_capture_on_commit_callbacks):
     """The run list costs the same with one run or four."""
     world.close_preferences()
     world.run(capture=django_capture_on_commit_callbacks)
     url = reverse("placement:run_list", kwargs={"pk": world.cycle.pk})
 
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    few = count()
+    few = page_queries(client, url).count
     for seed in range(3):
         world.run(seed=seed, capture=django_capture_on_commit_callbacks)
-    assert count() == few
+    assert (few, page_queries(client, url).count) == (9, 9)
 
 
 def test_the_run_page_shows_progress_stability_and_hashes(client, staff, world, django_capture_on_commit_callbacks):
@@ -292,7 +287,8 @@ def test_a_failing_run_records_its_error_and_frees_the_cycle(world, monkeypatch,
     assert world.run(seed=2, capture=django_capture_on_commit_callbacks).status == PlacementRun.Status.SUCCEEDED
 
 
-def test_the_comparison_keeps_a_constant_number_of_queries(client, staff, world, django_capture_on_commit_callbacks):
+def test_the_comparison_keeps_a_constant_number_of_queries(client, staff, world, page_queries,
+                                                           django_capture_on_commit_callbacks):
     """Comparing two runs costs the same whether no candidate moves or several do."""
     world.close_preferences()
     run_a = world.run(capture=django_capture_on_commit_callbacks)
@@ -302,16 +298,10 @@ def test_the_comparison_keeps_a_constant_number_of_queries(client, staff, world,
     run_b = world.run(policy="blended", exam_weight=0, capture=django_capture_on_commit_callbacks)
     url = reverse("placement:run_compare", kwargs={"pk": world.cycle.pk})
 
-    def count(a, b):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url, {"a": a.pk, "b": b.pk})
-        assert response.status_code == 200
-        return len(queries), len(response.context["comparison"].moves)
-
-    same_queries, no_moves = count(run_a, run_a)
-    queries, moves = count(run_a, run_b)
-    assert (no_moves, queries) == (0, same_queries)
-    assert moves >= 2
+    same = page_queries(client, url, {"a": run_a.pk, "b": run_a.pk})
+    different = page_queries(client, url, {"a": run_a.pk, "b": run_b.pk})
+    assert (len(same.response.context["comparison"].moves), same.count) == (0, 12)
+    assert len(different.response.context["comparison"].moves) >= 2 and different.count == 12
 
 
 def test_only_submitted_lists_enter_a_snapshot(world):
