@@ -14,9 +14,14 @@ BEFORE_PLACEMENT = frozenset({Phase.OFFICE_PROFILES, Phase.CANDIDATE_SUBMISSIONS
 SUBMISSIONS_OPEN = frozenset({Phase.OFFICE_PROFILES, Phase.CANDIDATE_SUBMISSIONS})
 
 
-def cycle_phase(cycle: ExamCycle) -> str:
-    """Return the cycle's phase now, by its deadlines and whether a result is published."""
-    return cycle.phase_at(clock.now(), published=cycle.publications.exists())
+def cycle_phase(cycle: ExamCycle, *, published: bool | None = None) -> str:
+    """Return the cycle's phase now, by its deadlines and whether a result is published.
+
+    Pass `published` when a query already knows it, to save looking it up.
+    """
+    if published is None:
+        published = cycle.publications.exists()
+    return cycle.phase_at(clock.now(), published=published)
 
 
 def cycle_in_phase(cycle: ExamCycle, phases) -> bool:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import RoleGrant
-from core import clock
 
 from . import engine
 from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS
@@ -34,6 +33,7 @@ from .models import (
     Publication,
     Vacancy,
 )
+from .phases import cycle_phase
 
 
 def candidate_ids_ranking_offices(*, office_ids) -> QuerySet:
@@ -93,9 +93,7 @@ def phase_info(cycle: ExamCycle, published: bool | None = None) -> PhaseInfo:
     """Return the cycle's current phase; pass `published` when the query already annotated it."""
     if published is None:
         published = getattr(cycle, "published", None)
-        if published is None:
-            published = cycle.publications.exists()
-    phase = cycle.phase_at(clock.now(), published=published)
+    phase = cycle_phase(cycle, published=published)
     return PhaseInfo(phase=phase, label=Phase(phase).label, deadline=cycle.phase_deadline(phase),
                      number=list(Phase).index(phase) + 1, total=len(Phase))
 
