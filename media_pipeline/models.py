@@ -176,29 +176,3 @@ class EvidenceFile(models.Model):
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
 
-
-class MediaEvent(models.Model):
-    """An audit row: who did what to which video or evidence file, and when."""
-
-    class Action(models.TextChoices):
-        ADDED = "added", _("Added")
-        UPLOADED = "uploaded", _("Uploaded")
-        STATE_CHANGED = "state_changed", _("State changed")
-        BECAME_UNAVAILABLE = "became_unavailable", _("Became unavailable")
-        FILES_DELETED = "files_deleted", _("Files deleted")
-        REMOVED = "removed", _("Removed")
-
-    video = models.ForeignKey(Video, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
-    evidence = models.ForeignKey(EvidenceFile, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
-    action = models.CharField(max_length=32, choices=Action.choices)
-    detail = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.action} {self.video_id or self.evidence_id}"

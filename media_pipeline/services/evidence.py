@@ -6,16 +6,16 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import audit_event
 from placement.models import Candidate
 
 from ..messages import problem_message
-from ..models import EvidenceFile, MediaEvent, Video
+from ..models import EvidenceFile, Video
 from ..validation import sniff_evidence
 from .shared import (
     SUBMISSIONS_CLOSED_FOR_ADDING,
     SUBMISSIONS_CLOSED_FOR_REMOVING,
     MediaError,
-    media_event_record,
     require_submissions_open,
     stored_files_delete_on_commit,
 )
@@ -46,7 +46,8 @@ def evidence_add(*, candidate: Candidate, uploaded_file, title: str, acting_user
             original_name=(uploaded_file.name or "")[:255], content_type=content_type,
             size_bytes=uploaded_file.size, created_by=acting_user,
         )
-        media_event_record(action=MediaEvent.Action.ADDED, actor=acting_user, evidence=evidence)
+        audit_event(evidence, "evidence_file.added", actor=acting_user, candidate=candidate.pk, video=evidence.video_id,
+                    file_name=evidence.original_name, content_type=content_type, size_bytes=evidence.size_bytes)
     return evidence
 
 
@@ -54,8 +55,10 @@ def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
     """Remove an evidence file and, after commit, its stored file; it stays once the focus groups are evaluating it."""
     require_submissions_open(evidence.candidate, SUBMISSIONS_CLOSED_FOR_REMOVING)
     with transaction.atomic():
-        media_event_record(action=MediaEvent.Action.REMOVED, actor=acting_user, evidence_id=evidence.pk,
-                           title=evidence.title)
         name = evidence.file.name
+        # Written before the row goes, while it has its id; the entry has no foreign key to the row and outlives it.
+        audit_event(evidence, "evidence_file.removed", actor=acting_user, title=evidence.title,
+                    candidate=evidence.candidate_id, video=evidence.video_id, file_name=evidence.original_name,
+                    file=name)
         evidence.delete()
         stored_files_delete_on_commit([name])

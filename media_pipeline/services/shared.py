@@ -1,4 +1,4 @@
-"""What the media services share: their error, the limits, the owner rule, the event log and stored files."""
+"""What the media services share: their error, the limits, the owner rule, what the history keeps, stored files."""
 import logging
 import os
 
@@ -13,7 +13,7 @@ from accounts.roles import Role
 from placement.models import Candidate, ExamCycle, LandOffice
 
 from ..integrations import s3
-from ..models import EvidenceFile, MediaEvent, MediaLimits, Video
+from ..models import MediaLimits, Video
 from ..selectors import submissions_open_for_owner
 from ..validation import Problem, VideoLimits
 
@@ -91,12 +91,11 @@ def video_owner_email(video: Video, subject, body) -> None:
         send_mail(subject, text, None, recipients)
 
 
-# ---- Events ----------------------------------------------------------------------------------------------------
+# ---- History --------------------------------------------------------------------------------------------------
 
-def media_event_record(*, action: str, actor=None, video: Video | None = None, evidence: EvidenceFile | None = None,
-                       **detail) -> None:
-    """Write one row of the media audit log."""
-    MediaEvent.objects.create(action=action, actor=actor, video=video, evidence=evidence, detail=detail)
+def video_owner_data(video: Video) -> dict:
+    """Return who owns a video, as the context of a history entry: it outlives the video row."""
+    return {"candidate": video.candidate_id} if video.candidate_id else {"office": video.office_id}
 
 
 def problems_json(problems: list[Problem]) -> list[dict]:

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import clock
+from core.audit import audit_event
 from core.queue import enqueue
 from placement.models import Candidate, LandOffice
 
 from ..integrations import ffprobe, s3
 from ..messages import problem_message
-from ..models import MediaEvent, Video
+from ..models import Video
 from ..validation import (
     Problem,
     VideoLimits,
@@ -38,12 +39,12 @@ from .shared import (
     limits_for_owner,
     limits_for_video,
     local_copy,
-    media_event_record,
     owner_fields,
     problems_json,
     require_submissions_open,
     stored_files_delete_on_commit,
     video_file_names,
+    video_owner_data,
     video_owner_email,
     video_storage,
 )
@@ -98,7 +99,8 @@ def video_upload_start(*, title: str, file_name: str, size: int, content_type: s
             file=key, original_name=file_name[:255], content_type=content_type, size_bytes=size,
             state_changed_at=clock.now(), created_by=acting_user,
         )
-        media_event_record(action=MediaEvent.Action.ADDED, actor=acting_user, video=video, kind=video.kind)
+        audit_event(video, "video.upload_started", actor=acting_user, file_name=video.original_name,
+                    size_bytes=size, content_type=content_type, **video_owner_data(video))
     expires = settings.MEDIA_UPLOAD_URL_EXPIRE_SECONDS
     if not s3.is_configured():
         return video, UploadTicket(mode="local", url=reverse("media_pipeline:video_upload_local",
@@ -168,7 +170,10 @@ def video_upload_finish(*, video: Video, acting_user, parts: list[str] | None = 
             state=state, problems=problems_json(problems), state_changed_at=clock.now()
         ):
             return Video.objects.get(pk=video.pk)
-        media_event_record(action=MediaEvent.Action.UPLOADED, actor=acting_user, video=video, state=state)
+        changes = {"state": [Video.State.AWAITING_UPLOAD, state]}
+        if problems:
+            changes["problems"] = [video.problems, problems_json(problems)]
+        audit_event(video, "video.file_uploaded", actor=acting_user, changes=changes)
         if problems:
             stored_files_delete_on_commit([video.file.name])
         else:
@@ -261,8 +266,10 @@ def _processing_finish(video: Video, *, problems: list[Problem], fields: dict) -
             state=state, problems=problems_json(problems), state_changed_at=clock.now(), **fields
         )
         if updated:
-            media_event_record(action=MediaEvent.Action.STATE_CHANGED, video=video, state=state,
-                               problems=problems_json(problems))
+            changes = {"state": [Video.State.PROCESSING, state]}
+            if problems_json(problems) != video.problems:
+                changes["problems"] = [video.problems, problems_json(problems)]
+            audit_event(video, "video.processing_finished", actor=None, changes=changes, attempts=video.attempts)
             if problems:
                 transaction.on_commit(lambda: _tell_rejected_and_discard(video.pk))
 
@@ -282,8 +289,13 @@ def _tell_rejected_and_discard(video_id: int) -> None:
     ))
     names = video_file_names(video)
     with transaction.atomic():
-        Video.objects.filter(pk=video.pk, state=Video.State.REJECTED).update(file="", playback_file="", thumbnail="")
-        media_event_record(action=MediaEvent.Action.FILES_DELETED, video=video, files=len(names))
+        # Update by id and state: the owner may have removed the video meanwhile, files and all.
+        if not Video.objects.filter(pk=video.pk, state=Video.State.REJECTED).update(file="", playback_file="",
+                                                                                   thumbnail=""):
+            return
+        stored = {"file": video.file, "playback_file": video.playback_file, "thumbnail": video.thumbnail}
+        audit_event(video, "video.files_deleted", actor=None, reason="rejected", files=names,
+                    changes={field: [value.name, ""] for field, value in stored.items() if value and value.name})
         stored_files_delete_on_commit(names)
 
 
@@ -302,6 +314,6 @@ def video_uploads_sweep() -> dict[str, int]:
     dropped = 0
     for video in abandoned[:500]:
         # A file that never arrived was never submitted, so the submissions deadline does not keep it.
-        video_discard(video=video, acting_user=None)
+        video_discard(video=video, acting_user=None, event="video.upload_dropped")
         dropped += 1
     return {"requeued": len(stuck), "dropped": dropped}

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import clock
+from core.audit import audit_event
 from core.queue import enqueue
 from placement.models import Candidate, LandOffice
 
 from .. import signals
 from ..integrations import youtube
-from ..models import MediaEvent, Video
+from ..models import Video
 from ..validation import youtube_facts, youtube_problems, youtube_recheck_after
 from ..youtube_urls import YouTubeURLError, parse_video_id
 from .shared import (
@@ -24,10 +25,10 @@ from .shared import (
     MediaError,
     limits_for_video,
     local_copy,
-    media_event_record,
     owner_fields,
     problems_json,
     require_submissions_open,
+    video_owner_data,
     video_owner_email,
     video_storage,
 )
@@ -87,7 +88,8 @@ def video_youtube_add(*, url: str, title: str, acting_user, candidate: Candidate
             **owner, kind=Video.Kind.YOUTUBE, state=state, title=title.strip() or youtube_id,
             youtube_id=youtube_id, state_changed_at=clock.now(), created_by=acting_user,
         )
-        media_event_record(action=MediaEvent.Action.ADDED, actor=acting_user, video=video, kind=video.kind)
+        audit_event(video, "video.link_added", actor=acting_user, youtube_id=youtube_id, state=state,
+                    **video_owner_data(video))
         if state == Video.State.PENDING:
             enqueue("media_pipeline.tasks.youtube_check", [video.pk])
     return video
@@ -107,8 +109,8 @@ def video_youtube_recheck(*, video: Video, acting_user) -> Video:
             state=Video.State.PENDING, state_changed_at=now, next_check_at=None
         ):
             return video
-        media_event_record(action=MediaEvent.Action.STATE_CHANGED, actor=acting_user, video=video,
-                           state=Video.State.PENDING, reason="recheck")
+        audit_event(video, "video.link_recheck_requested", actor=acting_user,
+                    changes={"state": [Video.State.REJECTED, Video.State.PENDING]}, problems=video.problems)
         enqueue("media_pipeline.tasks.youtube_check", [video.pk])
     video.refresh_from_db()
     return video
@@ -171,11 +173,21 @@ def _youtube_verdict_record(video: Video, item: dict | None) -> None:
         if not Video.objects.filter(pk=video.pk).update(**fields):
             return
         if state != video.state:
-            media_event_record(action=MediaEvent.Action.STATE_CHANGED, video=video, state=state,
-                               problems=fields["problems"])
+            changes = {"state": [video.state, state]}
+            if fields["problems"] != video.problems:
+                changes["problems"] = [video.problems, fields["problems"]]
+            audit_event(video, _youtube_verdict_event(old=video.state, new=state), actor=None, changes=changes,
+                        youtube_id=video.youtube_id)
         if video.state == Video.State.VERIFIED and state == Video.State.REJECTED:
-            media_event_record(action=MediaEvent.Action.BECAME_UNAVAILABLE, video=video)
             transaction.on_commit(lambda: _tell_unavailable(video.pk))
+
+
+def _youtube_verdict_event(*, old: str, new: str) -> str:
+    """Name the history entry of a check that changed a link's state."""
+    if new == Video.State.VERIFIED:
+        return "video.link_verified"
+    # A link that played and no longer does is news for the focus groups relying on it, not just a refusal.
+    return "video.link_became_unavailable" if old == Video.State.VERIFIED else "video.link_rejected"
 
 
 def _tell_unavailable(video_id: int) -> None:
@@ -220,8 +232,8 @@ def video_youtube_publish_request(*, video: Video, acting_user) -> Video:
         )
         if Video.objects.filter(claimable, pk=video.pk).update(publication=Video.Publication.QUEUED,
                                                               publication_changed_at=now):
-            media_event_record(action=MediaEvent.Action.STATE_CHANGED, actor=acting_user, video=video,
-                               publication="queued")
+            audit_event(video, "video.publication_requested", actor=acting_user,
+                        changes={"publication": [video.publication, Video.Publication.QUEUED]})
             enqueue("media_pipeline.tasks.video_youtube_publish", video.pk)
     video.refresh_from_db()
     return video
@@ -237,6 +249,7 @@ def video_youtube_publish(*, video_id: int) -> None:
     video = Video.objects.select_related("candidate__user").get(pk=video_id)
     token = google_token_for(video.candidate.user if video.candidate_id else None)
     outcome, youtube_id = Video.Publication.FAILED, ""
+    failure = "no Google token" if token is None else ""
     if token is not None:
         name = video.playback_file.name or video.file.name
         content_type = "video/mp4" if video.playback_file else (video.content_type or "video/mp4")
@@ -249,13 +262,21 @@ def video_youtube_publish(*, video_id: int) -> None:
                 )
             except (youtube.UploadNotAllowed, youtube.YouTubeUnavailable) as error:
                 logger.warning("Publishing video %s to YouTube failed: %s", video.pk, error)
+                failure = str(error)[:500]
             else:
                 outcome = Video.Publication.PUBLISHED
                 token.token, token.expires_at = fresh.access_token, fresh.expires_at
                 token.token_secret = fresh.refresh_token or token.token_secret
                 token.save(update_fields=["token", "token_secret", "expires_at"])
     with transaction.atomic():
-        Video.objects.filter(pk=video.pk, publication=Video.Publication.PUBLISHING).update(
-            publication=outcome, published_youtube_id=youtube_id, publication_changed_at=clock.now())
-        media_event_record(action=MediaEvent.Action.STATE_CHANGED, video=video, publication=outcome,
-                           youtube_id=youtube_id)
+        if not Video.objects.filter(pk=video.pk, publication=Video.Publication.PUBLISHING).update(
+            publication=outcome, published_youtube_id=youtube_id, publication_changed_at=clock.now()
+        ):
+            return
+        changes = {"publication": [Video.Publication.PUBLISHING, outcome]}
+        if youtube_id != video.published_youtube_id:
+            changes["published_youtube_id"] = [video.published_youtube_id, youtube_id]
+        if outcome == Video.Publication.PUBLISHED:
+            audit_event(video, "video.published_to_youtube", actor=None, changes=changes)
+        else:
+            audit_event(video, "video.publication_failed", actor=None, changes=changes, reason=failure)

@@ -5,12 +5,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from media_pipeline.models import EvidenceFile, MediaEvent, MediaLimits, Video
+from media_pipeline.models import EvidenceFile, MediaLimits, Video
 from placement.models import Vacancy
 from placement.services.preferences import preference_list_save
 from tests.factories import CandidateFactory, LandOfficeFactory, make_user
 from tests.media_pipeline.factories import YOUTUBE_ID as ID
 from tests.media_pipeline.factories import evidence_file, youtube_link
+from tests.media_pipeline.history import entry, events
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,9 @@ def test_a_candidate_adds_a_youtube_link_and_sees_it_listed(candidate_client, ca
     assert response.status_code == 302
     video = Video.objects.get()
     assert (video.candidate, video.youtube_id, video.title) == (candidate, ID, "經緯儀整置")
-    assert MediaEvent.objects.filter(video=video, action=MediaEvent.Action.ADDED, actor=candidate.user).exists()
+    assert events(video) == [("video.link_added", candidate.user, {})]
+    assert entry(video, "video.link_added").additional_data == {
+        "event": "video.link_added", "youtube_id": ID, "state": "not_verified", "candidate": candidate.pk}
     page = candidate_client.get(reverse("media_pipeline:my_videos")).content.decode()
     assert "經緯儀整置" in page and video.get_state_display() in page
 
@@ -64,12 +67,17 @@ def test_the_watch_page_uses_the_privacy_enhanced_embed(candidate_client, candid
 
 
 def test_a_candidate_removes_their_video(candidate_client, candidate):
-    """Remove deletes the video and leaves an audit row."""
+    """Remove deletes the video; its history, the removal last, outlives it."""
     video = _link(candidate)
     response = candidate_client.post(reverse("media_pipeline:video_remove", kwargs={"pk": video.pk}))
     assert response.status_code == 302
     assert not Video.objects.exists()
-    assert MediaEvent.objects.filter(action=MediaEvent.Action.REMOVED, actor=candidate.user).exists()
+    removed = Video(pk=video.pk)
+    assert events(removed) == [("video.link_added", candidate.user, {}), ("video.removed", candidate.user, {})]
+    removal = entry(removed, "video.removed")
+    assert removal.object_repr == "示範影片"
+    assert removal.additional_data == {"event": "video.removed", "title": "示範影片", "kind": "youtube",
+                                       "state": "not_verified", "files": [], "candidate": candidate.pk}
 
 
 def test_another_candidates_video_answers_404_like_a_missing_one(client, cycle):

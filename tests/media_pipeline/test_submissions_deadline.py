@@ -6,12 +6,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core import clock
-from media_pipeline.models import EvidenceFile, MediaEvent, Video
+from core.audit import history_list
+from media_pipeline.models import EvidenceFile, Video
 from media_pipeline.services.evidence import evidence_remove
 from media_pipeline.services.shared import MediaError
 from media_pipeline.services.videos import video_remove
 from tests.factories import make_user
 from tests.media_pipeline.factories import PNG, evidence_file, youtube_link
+from tests.media_pipeline.history import entry
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ def test_a_candidate_cannot_remove_a_video_after_the_deadline(candidate_client, 
     assert response.status_code == 200
     assert CLOSED in response.content.decode()
     assert Video.objects.filter(pk=video.pk).exists()
-    assert not MediaEvent.objects.filter(action=MediaEvent.Action.REMOVED).exists()
+    assert not history_list(event_prefix="video.removed").exists()
 
 
 def test_a_candidate_cannot_remove_evidence_after_the_deadline(candidate_client, candidate):
@@ -54,6 +56,7 @@ def test_a_candidate_cannot_remove_evidence_after_the_deadline(candidate_client,
     assert CLOSED in response.content.decode()
     assert EvidenceFile.objects.filter(pk=evidence.pk).exists()
     assert evidence.file.storage.exists(evidence.file.name)
+    assert not history_list(event_prefix="evidence_file.removed").exists()
 
 
 def test_adding_videos_or_evidence_after_the_deadline_is_refused(candidate_client, candidate):
@@ -105,6 +108,8 @@ def test_office_staff_manage_office_videos_whatever_the_candidates_deadline(clie
     assert added.status_code == 302
     assert client.post(reverse("media_pipeline:video_remove", kwargs={"pk": video.pk})).status_code == 302
     assert list(Video.objects.values_list("youtube_id", flat=True)) == ["aaaaaaaaaaa"]
+    removal = entry(Video(pk=video.pk), "video.removed")
+    assert (removal.actor, removal.additional_data["office"]) == (staff_user, office.pk)
 
 
 def test_the_back_office_offers_no_delete_for_what_is_under_evaluation(client, candidate, office):
@@ -112,10 +117,12 @@ def test_the_back_office_offers_no_delete_for_what_is_under_evaluation(client, c
     video, evidence, office_video = (youtube_link(candidate=candidate), evidence_file(candidate=candidate),
                                      youtube_link(office=office))
     _close_submissions(candidate.cycle)
-    client.force_login(make_user(superuser=True))
+    admin_user = make_user(superuser=True)
+    client.force_login(admin_user)
     for url_name, row in (("admin:media_pipeline_video_delete", video),
                           ("admin:media_pipeline_evidencefile_delete", evidence)):
         assert client.post(reverse(url_name, args=[row.pk]), {"post": "yes"}).status_code == 403
     response = client.post(reverse("admin:media_pipeline_video_delete", args=[office_video.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert list(Video.objects.all()) == [video] and EvidenceFile.objects.filter(pk=evidence.pk).exists()
+    assert entry(Video(pk=office_video.pk), "video.removed").actor == admin_user

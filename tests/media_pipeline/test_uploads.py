@@ -1,5 +1,6 @@
 """Uploads on local storage: streamed to disk, then probed, validated, thumbnailed and transcoded by ffmpeg."""
 import os
+import re
 import subprocess
 from datetime import UTC, datetime
 
@@ -12,6 +13,7 @@ from media_pipeline import tasks
 from media_pipeline.models import Video
 from media_pipeline.services.uploads import video_uploads_sweep
 from tests.media_pipeline.factories import upload_started
+from tests.media_pipeline.history import entry, events
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +32,19 @@ def upload(client, on_commit, path, *, content_type="video/mp4", title="實作�
     return Video.objects.get(pk=ticket["video"])
 
 
-def test_a_good_mp4_becomes_ready_with_a_thumbnail_and_plays(candidate_client, on_commit, clips):
+def test_a_good_mp4_becomes_ready_with_a_thumbnail_and_plays(candidate_client, candidate, on_commit, clips):
     """An H.264/AAC MP4 is accepted as it is, gets a JPEG thumbnail, and streams with byte ranges."""
     video = upload(candidate_client, on_commit, clips / "good.mp4")
     assert video.state == Video.State.READY, video.problems
+    # The candidate started and sent the upload; the worker, with no one signed in, processed it.
+    assert events(video) == [
+        ("video.upload_started", candidate.user, {}),
+        ("video.file_uploaded", candidate.user, {"state": ["awaiting_upload", "uploaded"]}),
+        ("video.processing_finished", None, {"state": ["processing", "ready"]}),
+    ]
+    assert entry(video, "video.upload_started").additional_data == {
+        "event": "video.upload_started", "file_name": "good.mp4", "size_bytes": (clips / "good.mp4").stat().st_size,
+        "content_type": "video/mp4", "candidate": candidate.pk}
     assert (video.width, video.height) == (320, 240) and round(video.duration_seconds) == 3
     assert not video.playback_file
     thumb = candidate_client.get(reverse("media_pipeline:video_thumbnail", kwargs={"pk": video.pk}))
@@ -111,6 +122,16 @@ def test_a_rejected_upload_tells_its_owner_and_then_deletes_the_file(candidate_c
     assert "影片無法使用" in mailoutbox[0].subject and video.problem_messages[0] in mailoutbox[0].body
     assert [path for path in media_root.rglob("*") if path.is_file()] == []
     assert video.file.name == "" and not video.thumbnail
+    problems = [{"code": "several_video_streams", "params": {"count": 2}}]
+    assert video.problems == problems
+    deleted = entry(video, "video.files_deleted")
+    [name] = deleted.additional_data["files"]
+    assert re.fullmatch(r"videos/[0-9a-f]{32}/original", name)
+    assert events(video)[-2:] == [
+        ("video.processing_finished", None, {"state": ["processing", "rejected"], "problems": [[], problems]}),
+        ("video.files_deleted", None, {"file": [name, ""]}),
+    ]
+    assert deleted.additional_data["reason"] == "rejected"
     page = candidate_client.get(reverse("media_pipeline:my_videos")).content.decode()
     assert video.problem_messages[0] in page
 
@@ -165,18 +186,24 @@ def test_the_sweeper_retries_a_stuck_upload_and_gives_up_after_three_attempts(ca
 def test_the_sweeper_drops_uploads_that_never_arrived(candidate):
     """A video still waiting for its file a day later is removed."""
     with clock.frozen_at(datetime(2020, 1, 1, tzinfo=UTC)):
-        upload_started(candidate=candidate)
+        video = upload_started(candidate=candidate)
     assert video_uploads_sweep()["dropped"] == 1
     assert not Video.objects.exists()
+    # The sweep, not the candidate, removed it, and says so under its own name.
+    assert events(Video(pk=video.pk)) == [("video.upload_started", candidate.user, {}),
+                                          ("video.upload_dropped", None, {})]
+    assert entry(Video(pk=video.pk), "video.upload_dropped").additional_data["state"] == "awaiting_upload"
 
 
 def test_removing_a_video_deletes_its_files(candidate_client, on_commit, clips):
     """The original and the thumbnail are deleted once the removal commits."""
     video = upload(candidate_client, on_commit, clips / "good.mp4")
     paths = [video.file.path, video.thumbnail.path]
+    names = [video.file.name, video.thumbnail.name]
     with on_commit(execute=True):
         candidate_client.post(reverse("media_pipeline:video_remove", kwargs={"pk": video.pk}))
     assert not any(os.path.exists(path) for path in paths)
+    assert entry(Video(pk=video.pk), "video.removed").additional_data["files"] == names
 
 
 def test_a_video_still_processing_is_not_served(candidate_client, candidate):
