@@ -36,6 +36,6 @@ def preference_lists_submit_due_task() -> None:
 
 
 @shared_task
-def preference_list_auto_submitted_notify_task(preference_list_id: int) -> None:
-    """Tell a candidate their list was submitted for them at the deadline."""
-    preferences.preference_list_auto_submitted_notify(preference_list_id=preference_list_id)
+def preference_lists_auto_submitted_notify_task(preference_list_ids: list[int]) -> None:
+    """Tell a batch of candidates their lists were submitted for them at the deadline."""
+    preferences.preference_lists_auto_submitted_notify(preference_list_ids=preference_list_ids)

@@ -152,8 +152,8 @@ if GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET:
 # Invitations: how long a signed invitation link stays valid.
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
-# How many result emails one Celery task sends; smaller batches retry less after a mail-server hiccup.
-PUBLICATION_EMAIL_BATCH_SIZE = env.int("PUBLICATION_EMAIL_BATCH_SIZE", default=100)
+# How many emails (results, deadline notices) one Celery task sends; smaller batches retry less after a hiccup.
+EMAIL_BATCH_SIZE = env.int("EMAIL_BATCH_SIZE", default=100)
 # The audit history keeps old → new values as JSON, the same shape for auditlog's own entries and named events.
 AUDITLOG_STORE_JSON_CHANGES = True
 

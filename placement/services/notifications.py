@@ -1,7 +1,7 @@
 """The emails that announce a publication: planned once, sent in batches, each recipient at most once.
 
 Planning writes one PublicationEmail row per recipient in a short transaction; sending happens outside any
-transaction, in Celery tasks of PUBLICATION_EMAIL_BATCH_SIZE emails (a setting), each claiming its row just before
+transaction, in Celery tasks of EMAIL_BATCH_SIZE emails (a setting), each claiming its row just before
 it sends. A task that fails halfway or runs twice therefore never emails anyone a second time, and a failed send
 keeps its error and is sent by the next attempt.
 """
@@ -49,7 +49,7 @@ def publication_emails_plan(*, publication_id: int) -> list[int]:
 def publication_notify(*, publication_id: int) -> int:
     """Plan a publication's emails and queue them in batches; return the number of emails queued."""
     unsent = publication_emails_plan(publication_id=publication_id)
-    size = settings.PUBLICATION_EMAIL_BATCH_SIZE
+    size = settings.EMAIL_BATCH_SIZE
     for start in range(0, len(unsent), size):
         enqueue("placement.tasks.publication_emails_send_task", unsent[start:start + size])
     return len(unsent)

@@ -1,6 +1,6 @@
 """Candidates' preference lists (志願): saved as they go, submitted with a hash."""
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -86,31 +86,39 @@ def preference_lists_submit_at_deadline(*, cycle: ExamCycle) -> int:
     with transaction.atomic():
         drafts = list(PreferenceList.objects.select_for_update().filter(
             candidate__cycle=cycle, submitted_at__isnull=True, entries__isnull=False,
-        ).distinct().prefetch_related("entries__office"))
+        ).distinct().select_related("candidate").prefetch_related("entries__office"))
         for preference_list in drafts:
             codes = [entry.office.code for entry in sorted(preference_list.entries.all(), key=lambda e: e.position)]
             preference_list.submitted_at = submitted_at
             preference_list.submitted_sha256 = preference_list_hash(codes)
             preference_list.submitted_automatically = True
-        PreferenceList.objects.bulk_update(drafts, ["submitted_at", "submitted_sha256", "submitted_automatically"])
+            # One short UPDATE per list: bulk_update's CASE over thousands of rows is far slower on SQLite.
+            PreferenceList.objects.filter(pk=preference_list.pk).update(
+                submitted_at=submitted_at, submitted_sha256=preference_list.submitted_sha256,
+                submitted_automatically=True)
         for preference_list in drafts:
             audit_event(preference_list, "preference_list.submitted_automatically", actor=None,
                         sha256=preference_list.submitted_sha256, deadline=submitted_at)
-            enqueue("placement.tasks.preference_list_auto_submitted_notify_task", preference_list.pk)
+        ids = [preference_list.pk for preference_list in drafts]
+        size = settings.EMAIL_BATCH_SIZE
+        for start in range(0, len(ids), size):
+            enqueue("placement.tasks.preference_lists_auto_submitted_notify_task", ids[start:start + size])
     return len(drafts)
 
 
-def preference_list_auto_submitted_notify(*, preference_list_id: int) -> bool:
-    """Email a candidate that their list was submitted for them at the deadline, with its receipt."""
-    preference_list = (PreferenceList.objects.select_related("candidate__cycle")
-                       .filter(pk=preference_list_id, submitted_automatically=True).first())
-    if preference_list is None:
-        return False
-    offices = [entry.office for entry in preference_list.entries.select_related("office").order_by("position")]
-    context = {"preference_list": preference_list, "candidate": preference_list.candidate, "offices": offices,
-               "site_url": settings.SITE_URL}
+def preference_lists_auto_submitted_notify(*, preference_list_ids: list[int]) -> int:
+    """Email each candidate whose list was submitted for them at the deadline its receipt; return the number sent."""
+    preference_lists = (PreferenceList.objects.filter(pk__in=preference_list_ids, submitted_automatically=True)
+                        .select_related("candidate__cycle").prefetch_related("entries__office").order_by("pk"))
+    messages = []
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("placement/email/auto_submitted_subject.txt", context).strip()
-        body = render_to_string("placement/email/auto_submitted_body.txt", context)
-    EmailMessage(subject, body, to=[preference_list.candidate.email]).send()
-    return True
+        for preference_list in preference_lists:
+            offices = [entry.office for entry in sorted(preference_list.entries.all(), key=lambda e: e.position)]
+            context = {"preference_list": preference_list, "candidate": preference_list.candidate,
+                       "offices": offices, "site_url": settings.SITE_URL}
+            messages.append(EmailMessage(
+                render_to_string("placement/email/auto_submitted_subject.txt", context).strip(),
+                render_to_string("placement/email/auto_submitted_body.txt", context),
+                to=[preference_list.candidate.email],
+            ))
+    return get_connection().send_messages(messages) or 0

@@ -234,7 +234,7 @@ def test_starting_a_run_in_the_ui_redirects_to_it(client, staff, world, django_c
 def test_result_emails_go_out_in_batches_after_the_publication_commits(world, settings, mailoutbox,
                                                                          django_capture_on_commit_callbacks):
     """Publishing queues nothing until it commits; the emails then go out in batches of the configured size."""
-    settings.PUBLICATION_EMAIL_BATCH_SIZE = 2
+    settings.EMAIL_BATCH_SIZE = 2
     world.close_preferences()
     run = world.run(capture=django_capture_on_commit_callbacks)
     mailoutbox.clear()  # The notices of the lists submitted at the deadline.
