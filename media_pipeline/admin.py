@@ -30,9 +30,9 @@ def _entry_shown(entry) -> tuple:
         f" · {field}: {_value_shown(values[0])} → {_value_shown(values[1])}"
         for field, values in (entry.changes or {}).items() if isinstance(values, list) and len(values) == 2
     )
+    who = f"{entry.actor} ({entry.actor.email})" if entry.actor else entry.actor_email or _("System")
     return (reverse("admin:auditlog_logentry_change", args=[entry.pk]),
-            timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"), event_name(entry),
-            entry.actor or entry.actor_email or _("System"), changes)
+            timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"), event_name(entry), who, changes)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

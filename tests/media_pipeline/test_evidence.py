@@ -12,6 +12,7 @@ from accounts.roles import Role
 from media_pipeline.models import EvidenceFile
 from tests.factories import CandidateFactory, make_user
 from tests.media_pipeline.factories import PDF, PNG
+from tests.media_pipeline.history import entry, events
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,10 @@ def test_a_candidate_adds_a_png_named_anything(candidate_client, candidate):
     evidence = EvidenceFile.objects.get()
     assert evidence.content_type == "image/png" and evidence.file.name.endswith(".png")
     assert "photo" not in evidence.file.name
+    assert events(evidence) == [("evidence_file.added", candidate.user, {})]
+    assert entry(evidence, "evidence_file.added").additional_data == {
+        "event": "evidence_file.added", "candidate": candidate.pk, "video": None, "file_name": "photo.pdf",
+        "content_type": "image/png", "size_bytes": len(PNG)}
     response = candidate_client.get(reverse("media_pipeline:evidence_file", kwargs={"pk": evidence.pk}))
     assert b"".join(response.streaming_content) == PNG and response["Content-Type"] == "image/png"
 
@@ -72,14 +77,20 @@ def test_evaluators_see_evidence_and_other_candidates_get_404(client, candidate_
     assert client.post(reverse("media_pipeline:evidence_remove", kwargs={"pk": evidence.pk})).status_code == 404
 
 
-def test_a_candidate_removes_their_evidence(candidate_client, on_commit):
-    """Remove deletes the row and, after commit, the stored file."""
+def test_a_candidate_removes_their_evidence(candidate_client, candidate, on_commit):
+    """Remove deletes the row and, after commit, the stored file; its history, the removal last, outlives it."""
     _post(candidate_client, "a.png", PNG)
     evidence = EvidenceFile.objects.get()
-    path = evidence.file.path
+    path, name = evidence.file.path, evidence.file.name
     with on_commit(execute=True):
         candidate_client.post(reverse("media_pipeline:evidence_remove", kwargs={"pk": evidence.pk}))
     assert not EvidenceFile.objects.exists() and not os.path.exists(path)
+    removed = EvidenceFile(pk=evidence.pk)
+    assert events(removed) == [("evidence_file.added", candidate.user, {}),
+                               ("evidence_file.removed", candidate.user, {})]
+    assert entry(removed, "evidence_file.removed").additional_data == {
+        "event": "evidence_file.removed", "title": "測站照片", "candidate": candidate.pk, "video": None,
+        "file_name": "a.png", "file": name}
 
 
 def test_evidence_on_s3_is_read_through_a_presigned_url(candidate_client, s3_storage):

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from core import clock
 from core.audit import history_list
@@ -35,7 +36,7 @@ def test_a_candidate_cannot_remove_a_video_after_the_deadline(candidate_client, 
     """The remove request is refused with the reason, the video stays, and no removal is recorded."""
     video = youtube_link(candidate=candidate)
     _close_submissions(candidate.cycle)
-    with pytest.raises(MediaError, match="it can no longer be removed"):
+    with translation.override("en"), pytest.raises(MediaError, match="it can no longer be removed"):
         video_remove(video=video, acting_user=candidate.user)
     response = candidate_client.post(reverse("media_pipeline:video_remove", kwargs={"pk": video.pk}), follow=True)
     assert response.status_code == 200
@@ -48,7 +49,7 @@ def test_a_candidate_cannot_remove_evidence_after_the_deadline(candidate_client,
     """Evidence the focus groups are reading cannot be pulled from under them."""
     evidence = evidence_file(candidate=candidate)
     _close_submissions(candidate.cycle)
-    with pytest.raises(MediaError, match="it can no longer be removed"):
+    with translation.override("en"), pytest.raises(MediaError, match="it can no longer be removed"):
         evidence_remove(evidence=evidence, acting_user=candidate.user)
     response = candidate_client.post(reverse("media_pipeline:evidence_remove", kwargs={"pk": evidence.pk}),
                                      follow=True)

@@ -16,6 +16,7 @@ from media_pipeline.messages import problem_message
 from media_pipeline.models import MediaLimits, Video
 from media_pipeline.services.youtube_links import video_youtube_add
 from tests.factories import CandidateFactory, make_user
+from tests.media_pipeline.history import entry, events
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,10 @@ def test_a_public_or_unlisted_embeddable_video_is_verified_with_its_details(on_c
     assert video.youtube_channel == "測量考生頻道"
     assert video.duration_seconds == 253
     assert video.youtube_thumbnail_url.endswith("hqdefault.jpg")
+    # The candidate added it; the check, a task with no one signed in, verified it.
+    assert events(video) == [("video.link_added", candidate.user, {}),
+                             ("video.link_verified", None, {"state": ["pending", "verified"]})]
+    assert entry(video, "video.link_verified").additional_data["youtube_id"] == ID
 
 
 @pytest.mark.parametrize(("recorded", "code"), [
@@ -60,6 +65,8 @@ def test_unusable_videos_are_rejected_with_a_reason_for_their_owner(
     video = _reload(_add(on_commit, candidate))
     assert video.state == Video.State.REJECTED
     assert [problem["code"] for problem in video.problems] == [code]
+    assert events(video)[-1] == ("video.link_rejected", None,
+                                 {"state": ["pending", "rejected"], "problems": [[], video.problems]})
     client.force_login(candidate.user)
     client.cookies["django_language"] = "en"
     page = client.get("/videos/mine/").content.decode()
@@ -157,6 +164,10 @@ def test_a_verified_video_later_made_private_is_flagged_and_its_owner_told(on_co
         signals.video_unavailable.disconnect(listener)
     assert _reload(video).state == Video.State.REJECTED
     assert heard == [video.pk]
+    assert [name for name, _actor, _changes in events(video)] == [
+        "video.link_added", "video.link_verified", "video.link_became_unavailable"]
+    assert events(video)[-1] == ("video.link_became_unavailable", None,
+                                 {"state": ["verified", "rejected"], "problems": [[], video.problems]})
     assert [message.to for message in mail.outbox] == [[candidate.user.email]]
 
 
@@ -235,6 +246,12 @@ def test_the_owner_checks_a_private_video_again_at_once_after_making_it_unlisted
         response = candidate_client.post(f"/videos/{video.pk}/recheck/")
     assert response.status_code == 302
     assert _reload(video).state == Video.State.VERIFIED
+    rejected_for = entry(video, "video.link_rejected").changes["problems"][1]
+    assert events(video)[-2:] == [
+        ("video.link_recheck_requested", candidate.user, {"state": ["rejected", "pending"]}),
+        ("video.link_verified", None, {"state": ["pending", "verified"], "problems": [rejected_for, []]}),
+    ]
+    assert entry(video, "video.link_recheck_requested").additional_data["problems"] == rejected_for
 
 
 def test_checking_again_within_a_minute_is_refused_without_calling_youtube(
@@ -248,6 +265,7 @@ def test_checking_again_within_a_minute_is_refused_without_calling_youtube(
         response = candidate_client.post(f"/videos/{video.pk}/recheck/", follow=True)
     assert "不到一分鐘前" in response.content.decode()
     assert len(youtube_api.calls) == calls and _reload(video).state == Video.State.REJECTED
+    assert "video.link_recheck_requested" not in [name for name, _actor, _changes in events(video)]
 
 
 def test_another_candidate_cannot_check_someone_elses_link(on_commit, youtube_api, candidate, client):

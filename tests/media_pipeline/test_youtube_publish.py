@@ -18,6 +18,7 @@ from media_pipeline.models import Video
 from media_pipeline.services.shared import MediaError
 from media_pipeline.services.youtube_links import video_youtube_publish_request
 from tests.media_pipeline.conftest import serve_over_tls
+from tests.media_pipeline.history import entry, events
 
 pytestmark = pytest.mark.django_db
 CHUNK = 256 * 1024
@@ -117,7 +118,7 @@ def google_token(candidate):
 
 
 def test_a_ready_upload_is_published_unlisted_with_a_refreshed_token(
-    google, ready_video, google_token, candidate_client, on_commit, clips, settings
+    google, ready_video, google_token, candidate, candidate_client, on_commit, clips, settings
 ):
     """The expired token is refreshed and stored; the file goes up in resumable chunks as an unlisted video."""
     settings.YOUTUBE_UPLOAD_CHUNK_BYTES = CHUNK  # Several chunks from a small clip.
@@ -134,10 +135,15 @@ def test_a_ready_upload_is_published_unlisted_with_a_refreshed_token(
     assert google_token.token == "fresh-token" and google_token.expires_at > clock.now()
     page = candidate_client.get(ready_video.get_absolute_url()).content.decode()
     assert "https://www.youtube.com/watch?v=NEWVIDEO123" in page
+    assert events(ready_video)[-2:] == [
+        ("video.publication_requested", candidate.user, {"publication": ["", "queued"]}),
+        ("video.published_to_youtube", None,
+         {"publication": ["publishing", "published"], "published_youtube_id": ["", "NEWVIDEO123"]}),
+    ]
 
 
 def test_a_revoked_token_fails_the_publication_and_the_page_says_so(
-    google, ready_video, google_token, candidate_client, on_commit
+    google, ready_video, google_token, candidate, candidate_client, on_commit
 ):
     """When Google refuses the refresh token the publication fails and can be tried again."""
     google.revoked = True
@@ -145,9 +151,17 @@ def test_a_revoked_token_fails_the_publication_and_the_page_says_so(
         candidate_client.post(reverse("media_pipeline:video_publish", kwargs={"pk": ready_video.pk}))
     ready_video.refresh_from_db()
     assert ready_video.publication == Video.Publication.FAILED
+    failed = entry(ready_video, "video.publication_failed")
+    assert (failed.actor, failed.changes) == (None, {"publication": ["publishing", "failed"]})
+    assert failed.additional_data["reason"]
     with on_commit(execute=True):
         video_youtube_publish_request(video=ready_video, acting_user=None)
     assert Video.objects.get(pk=ready_video.pk).publication == Video.Publication.FAILED  # Ran again, failed again.
+    assert [(name, changes) for name, _actor, changes in events(ready_video)[-3:]] == [
+        ("video.publication_failed", {"publication": ["publishing", "failed"]}),
+        ("video.publication_requested", {"publication": ["failed", "queued"]}),
+        ("video.publication_failed", {"publication": ["publishing", "failed"]}),
+    ]
 
 
 def test_without_a_google_account_publishing_is_refused(google, ready_video, candidate_client):
