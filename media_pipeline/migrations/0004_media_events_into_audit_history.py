@@ -1,10 +1,11 @@
-"""Move the media pipeline's own audit rows (MediaEvent) into the platform's one history (core.audit), then drop them.
+"""Copy the media pipeline's own audit rows (MediaEvent) into the platform's one history (core.audit).
 
 Each row becomes a named entry in auditlog's LogEntry, as the services now write them: the same time, actor,
 subject and details, under the event name the services use today for what the row recorded. A row whose video or
 evidence file was deleted lost its link to it (the foreign key was SET_NULL); a removal's own row kept the id in its
-details, so it gets it back. Rows with no subject left keep an empty object id. Going back recreates an empty table;
-the entries stay in the history.
+details, so it gets it back. Rows with no subject left keep an empty object id. The next migration drops the table,
+apart from this one so the rows are written before any table changes; going back recreates it empty, and the entries
+stay in the history.
 """
 from django.conf import settings
 from django.db import migrations
@@ -108,7 +109,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(media_events_copy, migrations.RunPython.noop),
-        migrations.DeleteModel(
-            name='MediaEvent',
-        ),
     ]

@@ -14,7 +14,7 @@ from tests.factories import make_user
 from tests.media_pipeline.factories import evidence_file, upload_started, youtube_link
 
 BEFORE = ("media_pipeline", "0003_alter_mediaevent_action")
-AFTER = ("media_pipeline", "0004_media_events_into_audit_history")
+AFTER = ("media_pipeline", "0005_delete_mediaevent")
 
 
 @pytest.fixture(autouse=True)
