@@ -29,7 +29,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager
 
+from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
@@ -38,7 +40,7 @@ from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
-__all__ = ["LogEntry", "audit_event", "audit_register", "event_name", "history_for", "history_list"]
+__all__ = ["LogEntry", "as_system", "audit_event", "audit_register", "event_name", "history_for", "history_list"]
 
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
@@ -69,6 +71,22 @@ def audit_event(subject: Model, event: str, *, actor=None, changes: dict | None 
     # With no actor given, auditlog's middleware fills in the request's user as the entry is saved; outside a
     # request nothing does, and the entry stays the system's.
     return LogEntry.objects.log_create(subject, force_log=True, **entry_fields)
+
+
+@contextmanager
+def as_system():
+    """Record the entries written inside the block as the system's, even during a request.
+
+    Background tasks run inline when there is no broker (the local default), inside the request that queued
+    them; without this, auditlog's middleware would name the signed-in user as the actor of the task's work.
+    """
+    # auditlog reads the request's actor from this context variable; a value no receiver is connected for
+    # leaves every entry's actor empty, and resetting it afterwards gives the request its actor back.
+    token = auditlog_value.set({"signal_duid": ("core.audit.as_system", id(object()))})
+    try:
+        yield
+    finally:
+        auditlog_value.reset(token)
 
 
 def audit_register(model: type[Model], *, include_fields: Iterable[str] | None = None,

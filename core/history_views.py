@@ -71,7 +71,7 @@ def _field_label(model, field_name: str) -> str:
 
 
 def _shown(value) -> str:
-    """Return a stored JSON value as a person reads it: times in local time, flat lists as comma-separated text, nothing as a dash."""
+    """Return a stored JSON value as a person reads it: local times, lists as comma-separated text, None as a dash."""
     if value is None:
         return "–"
     if isinstance(value, str) and "T" in value:

@@ -2,12 +2,13 @@
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import clock
-from core.audit import audit_event
+from core.audit import as_system, audit_event
 from core.queue import enqueue
 
 from ..engine_io import canonical_json, sha256_hex
@@ -84,9 +85,11 @@ def preference_lists_submit_at_deadline(*, cycle: ExamCycle) -> int:
         return 0
     submitted_at = cycle.preferences_until or clock.now()
     with transaction.atomic():
-        drafts = list(PreferenceList.objects.select_for_update().filter(
-            candidate__cycle=cycle, submitted_at__isnull=True, entries__isnull=False,
-        ).distinct().select_related("candidate").prefetch_related("entries__office"))
+        # Exists, not a join with DISTINCT: PostgreSQL refuses FOR UPDATE with DISTINCT. Only the lists are locked.
+        has_entries = Exists(PreferenceEntry.objects.filter(preference_list=OuterRef("pk")))
+        drafts = list(PreferenceList.objects.select_for_update(of=("self",)).filter(
+            has_entries, candidate__cycle=cycle, submitted_at__isnull=True,
+        ).select_related("candidate").prefetch_related("entries__office"))
         for preference_list in drafts:
             codes = [entry.office.code for entry in sorted(preference_list.entries.all(), key=lambda e: e.position)]
             preference_list.submitted_at = submitted_at
@@ -96,9 +99,11 @@ def preference_lists_submit_at_deadline(*, cycle: ExamCycle) -> int:
             PreferenceList.objects.filter(pk=preference_list.pk).update(
                 submitted_at=submitted_at, submitted_sha256=preference_list.submitted_sha256,
                 submitted_automatically=True)
-        for preference_list in drafts:
-            audit_event(preference_list, "preference_list.submitted_automatically", actor=None,
-                        sha256=preference_list.submitted_sha256, deadline=submitted_at)
+        # The deadline submits these lists, not whoever's request happened to come first after it.
+        with as_system():
+            for preference_list in drafts:
+                audit_event(preference_list, "preference_list.submitted_automatically",
+                            sha256=preference_list.submitted_sha256, deadline=submitted_at)
         ids = [preference_list.pk for preference_list in drafts]
         size = settings.EMAIL_BATCH_SIZE
         for start in range(0, len(ids), size):

@@ -1,12 +1,18 @@
 """The queue seam: services name their tasks, so every name they use must be a registered task."""
+import contextvars
 import re
 from pathlib import Path
 
 import pytest
+from auditlog.context import set_actor
 from celery import current_app
 from django.db import transaction
 
+from accounts.roles import Role
+from core.audit import audit_event, event_name, history_for
 from core.queue import enqueue
+from placement.models import LandOffice
+from tests.factories import LandOfficeFactory, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 TASK_NAME = re.compile(r"""enqueue\(\s*["']([\w.]+)["']""")
@@ -42,3 +48,26 @@ def test_a_rolled_back_write_queues_nothing():
         enqueue("tests.core.probe", "committed")
         assert sent == []
     assert sent == ["committed"]
+
+
+@pytest.mark.django_db
+def test_a_task_run_inline_during_a_request_records_the_system_as_its_actor(django_capture_on_commit_callbacks):
+    """With tasks run inline, the task's entries still name no one, while the request's own entries name its user."""
+    office = LandOfficeFactory()
+    staff = make_user(Role.EXAM_STAFF)
+
+    @current_app.task(name="tests.core.audited")
+    def audited(office_id):
+        audit_event(LandOffice.objects.get(pk=office_id), "land_office.checked")
+
+    def request():
+        # What auditlog's middleware does for a signed-in request.
+        with set_actor(staff):
+            with django_capture_on_commit_callbacks(execute=True):
+                enqueue("tests.core.audited", office.pk)
+            audit_event(office, "land_office.opened")
+
+    # A copied context keeps auditlog's actor from outliving this test.
+    contextvars.copy_context().run(request)
+    assert {event_name(entry): entry.actor for entry in history_for(office)} == {
+        "land_office.checked": None, "land_office.opened": staff}

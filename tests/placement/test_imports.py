@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import Invitation
@@ -173,7 +174,7 @@ def test_an_import_never_overwrites_a_score_the_focus_group_finalised(cycle):
     other = CandidateFactory(cycle=cycle, exam_number="A2")
     SuitabilityScore.objects.create(office=office, candidate=finalised, score=Decimal("8"),
                                     source=SuitabilityScore.Source.FOCUS_GROUP)
-    with pytest.raises(TableError) as refused:
+    with pytest.raises(TableError) as refused, translation.override("en"):
         suitability_import(cycle=cycle, office=office, content=b"exam_number,score\nA2,3\nA1,4\n",
                                     filename="s.csv")
     [error] = refused.value.errors
