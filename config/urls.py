@@ -11,6 +11,9 @@ urlpatterns = [
     path("invitations/", include("accounts.urls")),
     path("", include("placement.urls")),
     path("videos/", include("media_pipeline.urls")),
+    path("", include("offices.urls")),
+    path("practice/", include("practice.urls")),
+    path("portfolio/", include("portfolios.urls")),
     path("history/", include("core.history_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "placement",
     "focusgroups",
     "media_pipeline",
+    "offices",
+    "practice",
+    "portfolios",
 ]
 
 MIDDLEWARE = [

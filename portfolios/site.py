@@ -1,0 +1,3 @@
+"""The portfolios app's part of the site shell: its access-table rows and menu entries."""
+
+ACCESS = {}
