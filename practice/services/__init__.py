@@ -1,0 +1,1 @@
+"""Writes of the practice app: the question bank, practical tasks, attempts and task answers."""
