@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from placement.models import Candidate, LandOffice
 from placement.phases import submissions_open
 
+from .access import PLAYABLE
 from .models import EvidenceFile, Video
 
 
@@ -27,3 +28,8 @@ def submissions_open_for_owner(*, candidate: Candidate | None) -> bool:
     submitted; an office (no candidate) always may, since the focus groups do not evaluate office videos.
     """
     return candidate is None or submissions_open(candidate.cycle)
+
+
+def office_videos_playable(*, office: LandOffice) -> QuerySet[Video]:
+    """Return an office's introduction videos that can be watched now, newest first, for its public page."""
+    return Video.objects.filter(PLAYABLE, office=office).order_by("-created_at", "-pk")

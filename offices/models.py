@@ -111,12 +111,6 @@ class OfficeProfile(models.Model):
     def is_published(self) -> bool:
         return self.status == ProfileStatus.PUBLISHED
 
-    def text_in(self, name: str, language_code: str) -> str:
-        """Return a free-text part in the given language, falling back to the zh-Hant text."""
-        if language_code.startswith("en"):
-            return getattr(self, f"{name}_en") or getattr(self, name)
-        return getattr(self, name)
-
 
 class ResurveyProject(models.Model):
     """One year's cadastral re-survey (重測) project of an office."""

@@ -86,3 +86,28 @@ def current_totp_code(secret: str = TEST_TOTP_SECRET, offset: int = 0) -> str:
     import time
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+
+
+# A profile with every fact that publishing asks for; tests pass the facts they want to change.
+COMPLETE_OFFICE_FACTS = {
+    "field_survey_distance_km": Decimal("12.5"),
+    "digitized_area_percent": 70, "graphical_area_percent": 30,
+    "flat_land_percent": 60, "mountain_land_percent": 40,
+    "field_conditions": "山區外業多，夏季午後雷陣雨。",
+    "work_address": "測試市中正區測量路1號",
+    "latitude": Decimal("25.03000"), "longitude": Decimal("121.56000"),
+    "contact_name": "王課長", "contact_phone": "02-2345-6789", "contact_email": "survey@office.example.gov.tw",
+}
+
+
+def make_office_profile(office=None, *, published: bool = False, instruments=(("total_station", 3),), **facts):
+    """Create an office's profile through the services: complete facts, instruments, published if asked."""
+    from offices.services import office_instrument_add, office_profile_publish, office_profile_save
+
+    office = office or LandOfficeFactory()
+    profile = office_profile_save(office=office, facts={**COMPLETE_OFFICE_FACTS, **facts})
+    for kind, count in instruments:
+        office_instrument_add(profile=profile, kind=kind, count=count)
+    if published:
+        office_profile_publish(profile=profile)
+    return profile
