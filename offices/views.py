@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -80,6 +82,7 @@ def profile_edit(request, code):
             return redirect("offices:profile_edit", code=office.code)
     return render(request, "offices/profile_edit.html", {
         "office": office, "profile": profile, "form": form,
+        "public_url": request.build_absolute_uri(reverse("offices:public_profile", kwargs={"code": office.code})),
         "resurvey_formset": resurvey_formset, "instrument_formset": instrument_formset,
     })
 
@@ -95,7 +98,7 @@ def profile_publish(request, code):
     try:
         services.office_profile_publish(profile=profile, acting_user=request.user)
     except ValidationError as error:
-        labels = {field.name: field.verbose_name for field in OfficeProfile._meta.fields}
+        labels = {field.name: capfirst(field.verbose_name) for field in OfficeProfile._meta.fields}
         labels[INSTRUMENTS_FIELD] = _("Instruments")
         messages.error(request, _("The profile cannot be published yet:"))
         for field, field_messages in error.message_dict.items():
