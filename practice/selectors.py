@@ -44,6 +44,11 @@ def office_bank(*, office: LandOffice) -> tuple[list[Question], list[PracticalTa
     return questions, tasks
 
 
+def question_choice_pairs(question: Question) -> list[tuple[str, bool]]:
+    """Return a question's (text, is right) choices in order, from its prefetched choices when loaded."""
+    return [(choice.text, choice.is_correct) for choice in question.choices.all()]
+
+
 def published_questions(*, office: LandOffice) -> list[Question]:
     """Return an office's published questions with their choices, in order."""
     return list(Question.objects.filter(office=office, is_published=True).prefetch_related("choices")

@@ -61,7 +61,7 @@ def question_edit(request, pk):
                 messages.success(request, _("The question is saved."))
                 return redirect("practice:office_bank", code=question.office.code)
     else:
-        form = QuestionForm(initial=QuestionForm.initial_for(question, bank.question_choices(question)))
+        form = QuestionForm(initial=QuestionForm.initial_for(question, selectors.question_choice_pairs(question)))
     return _question_page(request, question.office, form, question=question)
 
 
@@ -89,7 +89,7 @@ def task_add(request, code):
     form = TaskForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            bank.task_create(office=office, acting_user=request.user, **_task_values(form))
+            bank.practical_task_create(office=office, acting_user=request.user, **_task_values(form))
         except PracticeError as error:
             form.add_error("attachment", str(error))
         else:
@@ -105,7 +105,7 @@ def task_edit(request, pk):
         form = TaskForm(request.POST, request.FILES, has_attachment=has_attachment)
         if form.is_valid():
             try:
-                bank.task_update(task=task, acting_user=request.user,
+                bank.practical_task_update(task=task, acting_user=request.user,
                                  remove_attachment=form.cleaned_data.get("remove_attachment", False),
                                  **_task_values(form))
             except PracticeError as error:
@@ -135,7 +135,7 @@ def _task_page(request, office, form, *, task):
 def task_remove(request, pk):
     task = access.staff_task_get(request.user, pk)
     try:
-        bank.task_remove(task=task, acting_user=request.user)
+        bank.practical_task_remove(task=task, acting_user=request.user)
     except PracticeError as error:
         messages.error(request, str(error))
     else:

@@ -7,6 +7,7 @@ from core.audit import audit_event
 from placement.models import LandOffice
 
 from ..models import Choice, PracticalTask, Question
+from ..selectors import question_choice_pairs
 from .shared import (
     PracticeError,
     choices_checked,
@@ -43,11 +44,6 @@ def question_create(*, office: LandOffice, category: str, text: str, explanation
     return question
 
 
-def question_choices(question: Question) -> list[tuple[str, bool]]:
-    """Return a question's (text, is right) choices in order."""
-    return [(choice.text, choice.is_correct) for choice in question.choices.all()]
-
-
 def question_update(*, question: Question, category: str, text: str, explanation: str,
                     choices: list[tuple[str, bool]], is_published: bool, acting_user) -> Question:
     """Change a question and replace its choices; record each changed field old → new."""
@@ -56,7 +52,7 @@ def question_update(*, question: Question, category: str, text: str, explanation
                   "is_published": is_published}
     changes = {field: [getattr(question, field), value] for field, value in new_values.items()
                if getattr(question, field) != value}
-    old_choices = question_choices(question)
+    old_choices = question_choice_pairs(question)
     if old_choices != choices:
         changes["choices"] = [_choices_snapshot(old_choices), _choices_snapshot(choices)]
     if not changes:
@@ -80,7 +76,7 @@ def question_remove(*, question: Question, acting_user) -> None:
     with transaction.atomic():
         # Written while the row still has its id; the entry outlives the row.
         audit_event(question, "question.removed", actor=acting_user, office=question.office_id,
-                    text=question.text, choices=_choices_snapshot(question_choices(question)))
+                    text=question.text, choices=_choices_snapshot(question_choice_pairs(question)))
         question.delete()
 
 
@@ -90,7 +86,7 @@ def _attachment_store(uploaded_file) -> dict:
             "attachment_name": (uploaded_file.name or "")[:255], "attachment_content_type": content_type}
 
 
-def task_create(*, office: LandOffice, category: str, title: str, instructions: str, good_answer: str,
+def practical_task_create(*, office: LandOffice, category: str, title: str, instructions: str, good_answer: str,
                 attachment=None, is_published: bool = True, acting_user) -> PracticalTask:
     """Add a practical task to an office, with an optional attachment checked by its content."""
     with transaction.atomic():
@@ -105,7 +101,7 @@ def task_create(*, office: LandOffice, category: str, title: str, instructions: 
     return task
 
 
-def task_update(*, task: PracticalTask, category: str, title: str, instructions: str, good_answer: str,
+def practical_task_update(*, task: PracticalTask, category: str, title: str, instructions: str, good_answer: str,
                 is_published: bool, attachment=None, remove_attachment: bool = False,
                 acting_user) -> PracticalTask:
     """Change a task; a new attachment replaces the old one, whose stored file goes after commit."""
@@ -117,7 +113,7 @@ def task_update(*, task: PracticalTask, category: str, title: str, instructions:
             new_values.update(_attachment_store(attachment))
         elif remove_attachment and old_file:
             new_values.update(attachment="", attachment_name="", attachment_content_type="")
-        changes = {field: [str(getattr(task, field)), str(value)] for field, value in new_values.items()
+        changes = {field: [getattr(task, field), value] for field, value in new_values.items()
                    if field != "attachment" and getattr(task, field) != value}
         if not changes and "attachment" not in new_values:
             return task
@@ -132,7 +128,7 @@ def task_update(*, task: PracticalTask, category: str, title: str, instructions:
     return task
 
 
-def task_remove(*, task: PracticalTask, acting_user) -> None:
+def practical_task_remove(*, task: PracticalTask, acting_user) -> None:
     """Remove a task and its attachment; a task candidates have answered stays, so their work is not lost."""
     if task.answers.exists():
         raise PracticeError(_("Candidates have answered this task, so it cannot be removed. Unpublish it instead."))

@@ -11,7 +11,8 @@ from placement.tabular import RowError, TableError, read_table
 from ..columns import BANK_COLUMNS, CHOICE_COLUMNS, RIGHT_COLUMN, category_lookup
 from ..models import Question
 from ..scoring import CHOICE_LETTERS, choice_problems, parse_letters
-from .bank import question_choices, question_create, question_update
+from ..selectors import question_choice_pairs
+from .bank import question_create, question_update
 from .shared import CHOICE_PROBLEM_MESSAGES
 
 
@@ -70,7 +71,7 @@ def question_bank_import(*, office: LandOffice, content: bytes, filename: str, a
             if question is None:
                 question_create(office=office, acting_user=acting_user, **row)
                 created += 1
-            elif (question.category, question.explanation, question_choices(question)) == (
+            elif (question.category, question.explanation, question_choice_pairs(question)) == (
                     row["category"], row["explanation"], row["choices"]):
                 unchanged += 1
             else:

@@ -3,7 +3,7 @@ import pytest
 
 from accounts.roles import Role
 from practice.models import Category
-from practice.services.bank import question_create, task_create
+from practice.services.bank import practical_task_create, question_create
 from tests.factories import CandidateFactory, LandOfficeFactory, make_user
 
 
@@ -55,6 +55,12 @@ def make_question(office, text="數值區土地複丈之界址點坐標以何者
 
 
 def make_task(office, title="閉合導線計算", *, published=True, attachment=None):
-    return task_create(office=office, category=Category.TRAVERSE_LEVELLING, title=title,
+    return practical_task_create(office=office, category=Category.TRAVERSE_LEVELLING, title=title,
                        instructions="依附檔觀測值計算各點坐標。", good_answer="閉合差與改正數。",
                        attachment=attachment, is_published=published, acting_user=None)
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run `transaction.on_commit` work at the end of a block, as a real commit would."""
+    return django_capture_on_commit_callbacks

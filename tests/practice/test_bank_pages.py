@@ -178,3 +178,38 @@ def test_the_question_list_keeps_a_constant_number_of_queries(staff_client, offi
         make_question(office, f"更多題目 {n}", right=(0, 2))
         make_task(office, f"任務 {n}")
     assert (few, page_queries(staff_client, url).count) == (8, 8)
+
+
+def test_office_staff_replace_and_remove_a_tasks_attachment(staff_client, office, staff_user, on_commit):
+    """A new file replaces the old one, whose stored file is deleted after commit; removing leaves none."""
+    from django.core.files.storage import default_storage
+
+    task = make_task(office, attachment=SimpleUploadedFile("old.pdf", b"%PDF-1.7\n"))
+    old_name = task.attachment.name
+    url = reverse("practice:task_edit", kwargs={"pk": task.pk})
+    fields = {"category": "traverse_levelling", "title": "水準測量", "instructions": "計算高程。",
+              "good_answer": "閉合差。", "is_published": "on"}
+    with on_commit(execute=True):
+        response = staff_client.post(url, {**fields, "attachment": SimpleUploadedFile("new.png", b"\x89PNG\r\n\x1a\n")})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.title, task.attachment_name, task.attachment_content_type) == ("水準測量", "new.png", "image/png")
+    assert not default_storage.exists(old_name) and default_storage.exists(task.attachment.name)
+    entry = history_for(task).first()
+    assert event_name(entry) == "practical_task.updated" and entry.actor == staff_user
+    assert entry.changes["title"] == ["閉合導線計算", "水準測量"]
+    assert entry.changes["attachment"] == [old_name, task.attachment.name]
+    with on_commit(execute=True):
+        staff_client.post(url, {**fields, "remove_attachment": "on"})
+    task.refresh_from_db()
+    assert (task.attachment.name, task.attachment_name) == ("", "")
+
+
+def test_removing_a_question_is_in_the_history(staff_client, office, staff_user):
+    """The entry outlives the row and keeps what the question said."""
+    from core.audit import history_list
+
+    question = make_question(office)
+    staff_client.post(reverse("practice:question_remove", kwargs={"pk": question.pk}))
+    entry = history_list(event_prefix="question.removed").get()
+    assert entry.actor == staff_user and entry.additional_data["text"] == question.text
