@@ -195,5 +195,7 @@ def comparison_rows(offices: list[LandOffice], *, language_code: str, with_dista
         if any(kind in by_kind for by_kind in counts if by_kind):
             rows.append(FactRow("instrument", [by_kind.get(kind, 0) if by_kind is not None else None
                                                for by_kind in counts], detail=label))
-    rows += [FactRow(name, fact(lambda p, name=name: p.text_in(name, language_code))) for name in TEXT_FACTS]
+    # The English version for English readers when the office wrote one, otherwise the zh-Hant text.
+    rows += [FactRow(name, fact(lambda p, name=name: (english and getattr(p, f"{name}_en")) or getattr(p, name)))
+             for name in TEXT_FACTS]
     return rows

@@ -5,7 +5,7 @@ examination staff every office's (read-only); the page for exam passers shows pu
 """
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import EXAM_STAFF, OFFICE_STAFF, PUBLIC
+from accounts.access import CANDIDATE, EXAM_STAFF, OFFICE_STAFF, PUBLIC, SIGNED_IN
 from core.registry import NavigationEntry
 
 ACCESS = {
@@ -23,3 +23,11 @@ NAVIGATION = [
     NavigationEntry("offices:our_profile", _("Our office profile"), position=35),
     NavigationEntry("offices:profile_list", _("Office profiles"), position=92),
 ]
+
+# Office discovery and comparison, for everyone signed in; adding to a preference list, for candidates.
+ACCESS |= {
+    "offices:discovery": frozenset({SIGNED_IN}),
+    "offices:compare": frozenset({SIGNED_IN}),
+    "offices:preference_add": frozenset({CANDIDATE}),
+}
+NAVIGATION.append(NavigationEntry("offices:discovery", _("Land offices"), position=10))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import discovery_views, views
 
 app_name = "offices"
 urlpatterns = [
@@ -13,4 +13,11 @@ urlpatterns = [
     path("office-profiles/<slug:code>/publish/", views.profile_publish, name="profile_publish"),
     path("office-profiles/<slug:code>/unpublish/", views.profile_unpublish, name="profile_unpublish"),
     path("office-profiles/<slug:code>/history/", views.profile_history, name="profile_history"),
+]
+
+# Office discovery and comparison, and adding an office to a candidate's preference list.
+urlpatterns += [
+    path("offices/", discovery_views.office_discovery, name="discovery"),
+    path("offices/<slug:code>/add-to-preferences/", discovery_views.preference_add, name="preference_add"),
+    path("compare/", discovery_views.office_compare, name="compare"),
 ]

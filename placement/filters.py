@@ -1,32 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-from .models import LandOffice
-
-
-class LandOfficeFilter(django_filters.FilterSet):
-    county = django_filters.ChoiceFilter(label=_("County or city"), empty_label=_("All counties and cities"))
-    q = django_filters.CharFilter(label=_("Name or district"), method="filter_text")
-    with_vacancies = django_filters.BooleanFilter(
-        label=_("Only offices with vacancies"), method="filter_with_vacancies",
-        widget=forms.CheckboxInput(),
-    )
-
-    class Meta:
-        model = LandOffice
-        fields = ["county"]
-
-    def __init__(self, *args, counties=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["county"].extra["choices"] = [(county, county) for county, _en in counties]
-
-    def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(district__icontains=value))
-
-    def filter_with_vacancies(self, queryset, name, value):
-        return queryset.filter(seats__gt=0) if value else queryset
 
 
 class ResultFilter(django_filters.FilterSet):

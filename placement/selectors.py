@@ -172,6 +172,12 @@ def current_candidacy(user) -> Candidate | None:
     return Candidate.objects.filter(user=user, cycle__is_current=True).select_related("cycle").first()
 
 
+def preference_office_ids(*, candidate: Candidate) -> list[int]:
+    """Return the ids of the offices on the candidate's preference list, first choice first."""
+    return list(PreferenceEntry.objects.filter(preference_list__candidate=candidate).order_by("position")
+                .values_list("office_id", flat=True))
+
+
 def preference_page(*, candidate: Candidate) -> dict:
     """Return the candidate's list and the offices they may still add, each with seats, county and distance."""
 

@@ -13,7 +13,6 @@ from core.registry import NavigationEntry, Panel
 from . import selectors
 
 ACCESS = {
-    "placement:office_list": frozenset({SIGNED_IN}),
     "placement:office_detail": frozenset({SIGNED_IN}),
     "placement:cycle_candidate_list": frozenset({EXAM_STAFF}),
     "placement:candidate_detail": frozenset({EXAM_STAFF, CANDIDATE}),
@@ -39,7 +38,6 @@ def current_cycle_url_kwargs(request) -> dict | None:
 
 
 NAVIGATION = [
-    NavigationEntry("placement:office_list", _("Land offices"), position=10),
     NavigationEntry("placement:preference_edit", _("Preferences"), position=50),
     # The pages of one exam cycle: the menu links to the current cycle's.
     NavigationEntry("placement:cycle_detail", _("Exam cycle"), position=60, url_kwargs=current_cycle_url_kwargs),

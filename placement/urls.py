@@ -4,7 +4,6 @@ from . import views
 
 app_name = "placement"
 urlpatterns = [
-    path("offices/", views.office_list, name="office_list"),
     path("offices/<slug:code>/", views.office_detail, name="office_detail"),
     path("offices/<slug:code>/placements/", views.office_placements, name="office_placements"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from . import access, charts, selectors
 from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS, SUITABILITY_COLUMNS, VACANCY_COLUMNS
-from .filters import LandOfficeFilter, ResultFilter
+from .filters import ResultFilter
 from .forms import DeadlinesForm, ImportForm, PublishForm, ResidenceForm, RunForm
 from .models import Assignment, Phase, PlacementRun, Publication, Vacancy
 from .services.candidates import candidate_residence_set
@@ -19,17 +19,6 @@ from .services.preferences import preference_list_editable, preference_list_save
 from .services.publications import publication_create
 from .services.runs import placement_run_start
 from .tabular import FORMATS, TableError, write_table
-
-
-def office_list(request):
-    """List land offices with their seats in the current cycle, filterable by county and name."""
-    cycle = selectors.current_cycle()
-    office_filter = LandOfficeFilter(
-        request.GET or None, queryset=selectors.office_list(cycle=cycle), counties=selectors.office_counties()
-    )
-    return render(request, "placement/office_list.html", {
-        "filter": office_filter, "offices": office_filter.qs, "cycle": cycle,
-    })
 
 
 def office_detail(request, code):

@@ -50,7 +50,7 @@ def test_staff_without_totp_are_sent_to_enrol_before_any_staff_page(client):
     """A staff member who has not set up TOTP cannot reach staff pages until they do."""
     user = make_user(Role.EXAM_STAFF, with_totp=False)
     client.force_login(user)
-    for name in ("dashboard", "accounts:invitation_list", "placement:office_list"):
+    for name in ("dashboard", "accounts:invitation_list", "offices:discovery"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp"), name
     # The enrolment page itself is reachable (allauth first asks a force-logged-in session to re-authenticate).

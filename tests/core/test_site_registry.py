@@ -38,7 +38,7 @@ def test_a_key_listed_by_two_apps_is_refused():
 def test_the_menu_keeps_its_order_across_apps():
     """The entries of every app form one menu, ordered by position."""
     assert [entry.url_name for entry in registry.navigation_entries()] == [
-        "dashboard", "placement:office_list", "media_pipeline:my_videos", "media_pipeline:our_videos",
+        "dashboard", "offices:discovery", "media_pipeline:my_videos", "media_pipeline:our_videos",
         "accounts:invitation_list", "placement:preference_edit", "placement:cycle_detail",
         "placement:cycle_candidate_list", "placement:run_list", "placement:cycle_results", "history:log", "admin:index",
     ]
@@ -65,7 +65,7 @@ def test_an_apps_menu_entry_shows_only_to_the_roles_that_may_open_it(rf):
 def test_the_cycle_pages_leave_the_menu_while_no_cycle_is_current(rf):
     """Without a current cycle, examination staff see no link to a cycle's pages."""
     menu = _menu_urls(rf, make_user(Role.EXAM_STAFF))
-    assert reverse("placement:office_list") in menu
+    assert reverse("offices:discovery") in menu
     assert not [url for url in menu if url.startswith("/cycles/")]
 
 

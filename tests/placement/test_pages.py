@@ -1,36 +1,11 @@
-"""Placement pages: office browsing, candidate lists, and scoped records."""
+"""Placement pages: candidate lists and scoped records."""
 import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.factories import CandidateFactory, LandOfficeFactory, VacancyFactory, make_user
+from tests.factories import CandidateFactory, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def test_office_list_filters_by_county_and_shows_current_seats(client, cycle):
-    """Filtering by county narrows the list; each office shows its seats in the current cycle."""
-    taipei = LandOfficeFactory(county="臺北市", name="臺北市大安地政事務所")
-    LandOfficeFactory(county="高雄市", name="高雄市鹽埕地政事務所")
-    VacancyFactory(cycle=cycle, office=taipei, seats=3)
-    client.force_login(make_user(Role.CANDIDATE))
-    response = client.get(reverse("placement:office_list"), {"county": "臺北市"})
-    offices = list(response.context["offices"])
-    assert [office.name for office in offices] == ["臺北市大安地政事務所"]
-    assert offices[0].seats == 3
-    response = client.get(reverse("placement:office_list"), {"with_vacancies": "true"})
-    assert [office.name for office in response.context["offices"]] == ["臺北市大安地政事務所"]
-
-
-def test_office_list_keeps_a_constant_number_of_queries(client, cycle, page_queries):
-    """The office list costs the same queries with 3 or 30 offices."""
-    client.force_login(make_user(Role.CANDIDATE))
-    for _n in range(3):
-        VacancyFactory(cycle=cycle)
-    few = page_queries(client, reverse("placement:office_list")).count
-    for _n in range(27):
-        VacancyFactory(cycle=cycle)
-    assert (few, page_queries(client, reverse("placement:office_list")).count) == (6, 6)
 
 
 def test_candidate_list_keeps_a_constant_number_of_queries(client, cycle, page_queries):
