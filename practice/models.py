@@ -91,6 +91,9 @@ class PracticeAttempt(models.Model):
                                   verbose_name=_("candidate"))
     office = models.ForeignKey(LandOffice, on_delete=models.CASCADE, related_name="practice_attempts",
                                verbose_name=_("land office"))
+    # The questions asked, fixed when the attempt starts, so that questions the office adds meanwhile do not
+    # count against it.
+    question_ids = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(_("started at"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     score = models.PositiveIntegerField(_("score"), default=0)

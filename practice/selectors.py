@@ -49,10 +49,11 @@ def question_choice_pairs(question: Question) -> list[tuple[str, bool]]:
     return [(choice.text, choice.is_correct) for choice in question.choices.all()]
 
 
-def published_questions(*, office: LandOffice) -> list[Question]:
-    """Return an office's published questions with their choices, in order."""
-    return list(Question.objects.filter(office=office, is_published=True).prefetch_related("choices")
-                .order_by("position", "pk"))
+def attempt_questions(*, attempt: PracticeAttempt) -> list[Question]:
+    """Return the questions an attempt asks, in the order it fixed when it started, leaving out removed ones."""
+    questions = Question.objects.filter(office=attempt.office_id, pk__in=attempt.question_ids).prefetch_related(
+        "choices").in_bulk()
+    return [questions[pk] for pk in attempt.question_ids if pk in questions]
 
 
 def published_tasks(*, office: LandOffice) -> QuerySet[PracticalTask]:

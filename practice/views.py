@@ -231,7 +231,7 @@ def attempt_detail(request, pk):
         labels = dict(Category.choices)
         return render(request, "practice/attempt_result.html", {"attempt": attempt, "answers": [
             {**answer, "category_label": labels.get(answer["category"], "")} for answer in attempt.answers]})
-    form = AttemptForm(request.POST or None, questions=selectors.published_questions(office=attempt.office))
+    form = AttemptForm(request.POST or None, questions=selectors.attempt_questions(attempt=attempt))
     if request.method == "POST" and form.is_valid():
         try:
             attempts.practice_attempt_submit(attempt=attempt, chosen=form.chosen(), acting_user=request.user)

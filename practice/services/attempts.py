@@ -8,15 +8,19 @@ from placement.models import Candidate, LandOffice
 
 from ..models import PracticalTask, PracticeAttempt, Question, TaskAnswer, TaskAnswerFile
 from ..scoring import CHOICE_LETTERS, AnswerKey, score_answers
+from ..selectors import attempt_questions
 from .shared import PracticeError, stored_file_save, uploaded_file_checked
 
 
 def practice_attempt_start(*, candidate: Candidate, office: LandOffice, acting_user) -> PracticeAttempt:
-    """Start an attempt at an office's published questions; refuse when it publishes none."""
-    if not Question.objects.filter(office=office, is_published=True).exists():
+    """Start an attempt at the questions an office publishes now; refuse when it publishes none."""
+    question_ids = list(Question.objects.filter(office=office, is_published=True).order_by("position", "pk")
+                        .values_list("pk", flat=True))
+    if not question_ids:
         raise PracticeError(_("This office has no published questions yet."))
     with transaction.atomic():
-        attempt = PracticeAttempt.objects.create(candidate=candidate, office=office, started_at=clock.now())
+        attempt = PracticeAttempt.objects.create(candidate=candidate, office=office, question_ids=question_ids,
+                                                 started_at=clock.now())
         audit_event(attempt, "practice_attempt.started", actor=acting_user, candidate=candidate.pk,
                     office=office.pk)
     return attempt
@@ -27,8 +31,7 @@ def practice_attempt_submit(*, attempt: PracticeAttempt, chosen: dict[int, list[
     """Score the chosen choice ids per question id and keep what was asked, chosen and right."""
     if attempt.submitted_at is not None:
         raise PracticeError(_("This attempt is already submitted. Start a new one to practise again."))
-    questions = list(Question.objects.filter(office=attempt.office_id, is_published=True)
-                     .prefetch_related("choices").order_by("position", "pk"))
+    questions = attempt_questions(attempt=attempt)
     score = score_answers(
         [AnswerKey(question.pk, frozenset(c.pk for c in question.choices.all() if c.is_correct))
          for question in questions],

@@ -164,3 +164,15 @@ def test_the_office_set_page_keeps_a_constant_number_of_queries(candidate_client
         make_task(office, f"任務 {n}")
         practice_attempt_start(candidate=candidate, office=office, acting_user=None)
     assert (few, page_queries(candidate_client, url).count) == (9, 9)
+
+
+def test_an_attempt_asks_the_questions_published_when_it_started(candidate_client, office):
+    """A question the office adds during an attempt is not asked and does not count against it."""
+    asked = make_question(office, "開始時的題目")
+    attempt = _start(candidate_client, office)
+    make_question(office, "之後新增的題目")
+    url = reverse("practice:attempt_detail", kwargs={"pk": attempt.pk})
+    assert "之後新增的題目" not in candidate_client.get(url).content.decode()
+    candidate_client.post(url, {f"question_{asked.pk}": [asked.choices.first().pk]})
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.question_count) == (1, 1)
