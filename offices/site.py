@@ -1,4 +1,4 @@
-"""The offices app's part of the site shell: its access-table rows and menu entries.
+"""The offices app's part of the site shell: its access-table rows, menu entries and dashboard panel.
 
 Which office's profile a user edits or reads is scoped in offices/access.py: office staff their own offices',
 examination staff every office's (read-only); the page for exam passers shows published profiles to anyone.
@@ -6,7 +6,10 @@ examination staff every office's (read-only); the page for exam passers shows pu
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import CANDIDATE, EXAM_STAFF, OFFICE_STAFF, PUBLIC, SIGNED_IN
-from core.registry import NavigationEntry
+from accounts.roles import Role
+from core.registry import NavigationEntry, Panel
+
+from . import access
 
 ACCESS = {
     "offices:public_profile": frozenset({PUBLIC}),
@@ -23,6 +26,14 @@ NAVIGATION = [
     NavigationEntry("offices:our_profile", _("Our office profile"), position=35),
     NavigationEntry("offices:profile_list", _("Office profiles"), position=92),
 ]
+
+
+def dashboard_panels(request) -> list[Panel]:
+    """Show office staff the state of each of their offices' profiles, with the way to finish and publish it."""
+    if Role.OFFICE_STAFF not in request.user.roles:
+        return []
+    offices = list(access.managed_offices(request.user).select_related("profile"))
+    return [Panel("offices/_dashboard_profiles.html", {"profile_offices": offices})] if offices else []
 
 # Office discovery and comparison, for everyone signed in; adding to a preference list, for candidates.
 ACCESS |= {

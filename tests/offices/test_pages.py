@@ -293,3 +293,12 @@ def test_the_exam_staff_list_keeps_a_constant_number_of_queries(client, page_que
         make_office_profile(published=True)
         LandOfficeFactory()
     assert page_queries(client, url).count == few
+
+
+def test_the_dashboard_tells_office_staff_whether_their_profile_is_published(client):
+    draft = make_office_profile()
+    staff = make_user(Role.OFFICE_STAFF, office=draft.office)
+    _signed_in(client, staff)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "Draft: candidates do not see it until you publish it." in body
+    assert reverse("offices:profile_edit", kwargs={"code": draft.office.code}) in body
