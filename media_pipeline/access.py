@@ -3,8 +3,8 @@
 Who manages: a candidate their own candidacies' videos and evidence; office staff their offices' videos.
 Who watches: the managers; every signed-in user an office's playable videos (office facts are public to the
 platform); examination staff every candidate's playable videos and evidence; a focus group leader or member
-those of the candidates connected to their own office, which for now means the candidates who ranked it (the
-focus group's roster will take its place).
+those of the candidates who consent for their own office (portfolios.selectors decides who does: by default the
+candidates who ranked it).
 """
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.roles import Role
 from accounts.scopes import offices_where_user_holds, user_holds_role_at
-from placement import selectors as placement_selectors
 from placement.models import Candidate, LandOffice
+from portfolios.selectors import consenting_candidate_ids
 
 from .models import EvidenceFile, Video
 
@@ -45,7 +45,7 @@ def evaluated_candidates(user) -> Q | None:
     offices = offices_where_user_holds(user, OFFICE_EVALUATOR_ROLES)
     if not offices:
         return None
-    return Q(candidate_id__in=placement_selectors.candidate_ids_ranking_offices(office_ids=offices))
+    return Q(candidate_id__in=consenting_candidate_ids(offices))
 
 
 def videos_managed_by(user) -> QuerySet[Video]:

@@ -1,5 +1,5 @@
 """Reads for the media pages; each fixes its query shape so a list never grows queries with its rows."""
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from placement.models import Candidate, LandOffice
 from placement.phases import submissions_open
@@ -33,3 +33,20 @@ def submissions_open_for_owner(*, candidate: Candidate | None) -> bool:
 def office_videos_playable(*, office: LandOffice) -> QuerySet[Video]:
     """Return an office's introduction videos that can be watched now, newest first, for its public page."""
     return Video.objects.filter(PLAYABLE, office=office).order_by("-created_at", "-pk")
+
+
+def video_list_for_evaluators(*, candidate: Candidate) -> QuerySet[Video]:
+    """Return the candidate's videos a focus group can watch (playable ones), in the owner's list order."""
+    return video_list_for_owner(candidate=candidate).filter(PLAYABLE)
+
+
+def video_counts_for_evaluators(*, candidate_ids) -> dict[int, int]:
+    """Return how many videos a focus group can watch for each of these candidates (absent: none)."""
+    return dict(Video.objects.filter(PLAYABLE, candidate_id__in=list(candidate_ids)).order_by()
+                .values("candidate_id").annotate(total=Count("pk")).values_list("candidate_id", "total"))
+
+
+def evidence_counts_for_candidates(*, candidate_ids) -> dict[int, int]:
+    """Return how many evidence files each of these candidates has (absent: none)."""
+    return dict(EvidenceFile.objects.filter(candidate_id__in=list(candidate_ids)).order_by()
+                .values("candidate_id").annotate(total=Count("pk")).values_list("candidate_id", "total"))

@@ -41,6 +41,12 @@ def candidate_ids_ranking_offices(*, office_ids) -> QuerySet:
     return PreferenceEntry.objects.filter(office_id__in=office_ids).values("preference_list__candidate_id")
 
 
+def candidates_with_ids(*, candidate_ids) -> QuerySet[Candidate]:
+    """Return the candidates with these ids (a subquery will do), newest cycle first, then by exam rank."""
+    return Candidate.objects.filter(pk__in=candidate_ids).select_related("cycle").order_by(
+        "-cycle__year", "-cycle_id", "exam_rank")
+
+
 def current_cycle() -> ExamCycle | None:
     return ExamCycle.objects.filter(is_current=True).first()
 

@@ -1,3 +1,27 @@
-"""The portfolios app's part of the site shell: its access-table rows and menu entries."""
+"""The portfolios app's part of the site shell: its access-table rows and menu entries.
 
-ACCESS = {}
+Whose portfolio a user reaches is scoped in the views: a candidate their own candidacy's; a focus group leader or
+member, at an office where they hold that role, the portfolios of the candidates who consent for that office.
+"""
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import CANDIDATE, LEADER, MEMBER
+from core.registry import NavigationEntry
+
+ACCESS = {
+    "portfolios:mine": frozenset({CANDIDATE}),
+    "portfolios:evidence_add": frozenset({CANDIDATE}),
+    "portfolios:video_describe": frozenset({CANDIDATE}),
+    "portfolios:video_evidence_add": frozenset({CANDIDATE}),
+    "portfolios:preview": frozenset({CANDIDATE}),
+    "portfolios:consent": frozenset({CANDIDATE}),
+    "portfolios:consent_withdraw": frozenset({CANDIDATE}),
+    "portfolios:evaluated": frozenset({LEADER, MEMBER}),
+    "portfolios:office_portfolios": frozenset({LEADER, MEMBER}),
+    "portfolios:office_portfolio": frozenset({LEADER, MEMBER}),
+}
+
+NAVIGATION = [
+    NavigationEntry("portfolios:mine", _("My portfolio"), position=25),
+    NavigationEntry("portfolios:evaluated", _("Portfolios"), position=45),
+]
