@@ -3,8 +3,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,11 +32,45 @@ def office_discovery(request):
     )
     offices = office_filter.qs
     page = Paginator(offices, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = discovery.attach_published_profiles(list(page.object_list), listed=me.listed)
+    page.object_list = _with_page_urls(discovery.attach_published_profiles(list(page.object_list),
+                                                                         listed=me.listed))
+    office_map = discovery.office_map(offices)
     return render(request, "offices/discovery/discovery.html", {
         "filter": office_filter, "page": page, "cycle": cycle, "me": me, "max_compared": discovery.MAX_COMPARED,
-        "office_map": discovery.office_map(offices),
+        "office_map": office_map, "map_dots": _map_dots(office_map, language_code),
     })
+
+
+def _office_url(code: str, *, published: bool) -> str:
+    # An office with a published profile is best read on its page for exam passers; others on the registry's page.
+    return reverse("offices:public_profile" if published else "placement:office_detail", kwargs={"code": code})
+
+
+def _with_page_urls(offices: list) -> list:
+    for office in offices:
+        office.page_url = _office_url(office.code, published=office.published_profile is not None)
+    return offices
+
+
+def _map_dots(office_map: discovery.OfficeMap, language_code: str) -> SafeString:
+    """Return the SVG of the map's dots, each a link to its office with its name and seats as its accessible name.
+
+    Built with format_html_join rather than a template loop: the map draws every office that matches the search
+    (thousands at national scale), and a template costs several lookups per dot.
+    """
+    english = language_code.startswith("en")
+
+    def dot_values(dot):
+        office = dot.office
+        label = ngettext("%(office)s: %(seats)s seat", "%(office)s: %(seats)s seats", office["seats"]) % {
+            "office": office["name_en"] if english else office["name"], "seats": office["seats"]}
+        return (_office_url(office["code"], published=office["published"]), label,
+                "dot has-seats" if office["seats"] else "dot", dot.x, dot.y, label)
+
+    return format_html_join(
+        "\n", '<a href="{}" aria-label="{}"><circle class="{}" cx="{}" cy="{}" r="5"><title>{}</title></circle></a>',
+        (dot_values(dot) for dot in office_map.dots),
+    )
 
 
 def office_compare(request):
@@ -48,7 +84,8 @@ def office_compare(request):
     elif not codes:
         refusal = _("Tick two to four offices on the list of land offices to compare them.")
     else:
-        offices = discovery.compared_offices(cycle=placement_selectors.current_cycle(), me=me, codes=codes)
+        offices = _with_page_urls(discovery.compared_offices(cycle=placement_selectors.current_cycle(), me=me,
+                                                             codes=codes))
         rows = discovery.comparison_rows(offices, language_code=get_language(), with_distance=me.origin is not None)
     unknown = [code for code in codes if code not in {office.code for office in offices}] if offices else []
     return render(request, "offices/discovery/compare.html", {

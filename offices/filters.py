@@ -16,7 +16,9 @@ class PercentRangeWidget(django_filters.widgets.RangeWidget):
     """Two number boxes, "from" and "to", named `<filter>_min` and `<filter>_max` in the URL."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"min": 0, "max": 100, "inputmode": "numeric", **(attrs or {})})
+        number = forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1})
+        # RangeWidget's own boxes are text boxes; skip its __init__ to give the pair number boxes instead.
+        django_filters.widgets.SuffixedMultiWidget.__init__(self, (number, number), attrs)
 
 
 SORT_NAME, SORT_DISTANCE, SORT_VACANCIES = "name", "distance", "vacancies"
