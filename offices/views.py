@@ -3,7 +3,6 @@ and anyone reads a published profile on the page for exam passers."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,11 +32,12 @@ def our_profile(request):
 
 
 def _row_changes(formset, originals: dict, fields) -> list[RowChange]:
+    """Return what the formset's forms ask: remove the rows marked, update the changed ones, add the new ones."""
     changes = []
-    deleted = set(map(id, formset.deleted_forms))
+    deleted = formset.deleted_forms
     for form in formset.forms:
         row = originals.get(form.instance.pk) if form.instance.pk else None
-        if id(form) in deleted:
+        if form in deleted:
             if row is not None:
                 changes.append(RowChange(row=row, values={}, remove=True))
         elif form.has_changed():
@@ -58,7 +58,8 @@ def profile_edit(request, code):
     """Edit the office's profile: its facts, re-survey projects and instruments, saved all together."""
     office = access.managed_office_get(request.user, code)
     profile = selectors.profile_for_office(office)
-    # The formsets work on a copy, so the rows the services compare old values with stay as they were loaded.
+    # The formsets load rows of their own and write the posted values into them; the rows loaded with the profile
+    # keep the saved values, which the services compare with to record old → new.
     formset_profile = profile or OfficeProfile(office=office)
     initial = services.profile_facts(profile) if profile else {}
     data = request.POST if request.method == "POST" else None
@@ -69,12 +70,11 @@ def profile_edit(request, code):
         resurvey_originals = {row.pk: row for row in profile.resurvey_projects.all()} if profile else {}
         instrument_originals = {row.pk: row for row in profile.instruments.all()} if profile else {}
         try:
-            with transaction.atomic():
-                services.office_profile_edit(
-                    office=office, facts=form.cleaned_data, acting_user=request.user,
-                    resurvey_changes=_row_changes(resurvey_formset, resurvey_originals, RESURVEY_FIELDS),
-                    instrument_changes=_row_changes(instrument_formset, instrument_originals, INSTRUMENT_FIELDS),
-                )
+            services.office_profile_edit(
+                office=office, facts=form.cleaned_data, acting_user=request.user,
+                resurvey_changes=_row_changes(resurvey_formset, resurvey_originals, RESURVEY_FIELDS),
+                instrument_changes=_row_changes(instrument_formset, instrument_originals, INSTRUMENT_FIELDS),
+            )
         except ValidationError as error:
             _show_refusal(error, form, instrument_formset)
         else:
