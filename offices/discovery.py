@@ -27,12 +27,12 @@ MAX_COMPARED = 4
 PUBLISHED_PROFILE = {"profile__status": ProfileStatus.PUBLISHED}
 
 
-def _published_or_registered(profile_field: str, office_field: str):
+def _published_or_registered(field: str):
     # A published profile's map position is where the office says its staff work; the registry's position is
     # the fallback for offices without one.
     return Coalesce(
-        Case(When(**PUBLISHED_PROFILE, then=Cast(F(f"profile__{profile_field}"), FloatField()))),
-        Cast(F(office_field), FloatField()),
+        Case(When(**PUBLISHED_PROFILE, then=Cast(F(f"profile__{field}"), FloatField()))),
+        Cast(F(field), FloatField()),
     )
 
 
@@ -53,8 +53,8 @@ def discovery_offices(*, cycle: ExamCycle | None, origin: tuple[float, float] | 
     """Return every land office with its seats in the cycle, its map position and, given an origin, its distance."""
     offices = placement_selectors.office_list(cycle=cycle).annotate(
         published=Case(When(**PUBLISHED_PROFILE, then=Value(True)), default=Value(False), output_field=BooleanField()),
-        map_latitude=_published_or_registered("latitude", "latitude"),
-        map_longitude=_published_or_registered("longitude", "longitude"),
+        map_latitude=_published_or_registered("latitude"),
+        map_longitude=_published_or_registered("longitude"),
     )
     if origin is None:
         return offices

@@ -87,7 +87,8 @@ def office_compare(request):
         offices = _with_page_urls(discovery.compared_offices(cycle=placement_selectors.current_cycle(), me=me,
                                                              codes=codes))
         rows = discovery.comparison_rows(offices, language_code=get_language(), with_distance=me.origin is not None)
-    unknown = [code for code in codes if code not in {office.code for office in offices}] if offices else []
+    found = {office.code for office in offices}
+    unknown = [code for code in codes if code not in found] if not refusal else []
     return render(request, "offices/discovery/compare.html", {
         "refusal": refusal, "offices": offices, "rows": rows, "me": me, "unknown": unknown,
         "max_compared": discovery.MAX_COMPARED,

@@ -2,7 +2,10 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 from . import discovery
 from .models import InstrumentKind
@@ -15,10 +18,15 @@ def _percent_range() -> tuple[forms.IntegerField, forms.IntegerField]:
 class PercentRangeWidget(django_filters.widgets.RangeWidget):
     """Two number boxes, "from" and "to", named `<filter>_min` and `<filter>_max` in the URL."""
 
-    def __init__(self, attrs=None):
-        number = forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1})
+    def __init__(self, field_label, attrs=None):
+        # The field's <label> cannot point at two boxes, so each box names itself for screen readers.
+        low, high = (
+            forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1,
+                                     "aria-label": format_lazy(bound, field=field_label)})
+            for bound in (_("{field}: from"), _("{field}: to"))
+        )
         # RangeWidget's own boxes are text boxes; skip its __init__ to give the pair number boxes instead.
-        django_filters.widgets.SuffixedMultiWidget.__init__(self, (number, number), attrs)
+        django_filters.widgets.SuffixedMultiWidget.__init__(self, (low, high), attrs)
 
 
 SORT_NAME, SORT_DISTANCE, SORT_VACANCIES = "name", "distance", "vacancies"
@@ -37,11 +45,12 @@ class OfficeDiscoveryFilter(django_filters.FilterSet):
         max_value=1000, widget=forms.NumberInput(attrs={"min": 1, "max": 1000, "step": 1}),
     )
     flat_land = django_filters.RangeFilter(
-        label=_("Flat land (%)"), method="filter_flat_land", fields=_percent_range(), widget=PercentRangeWidget(),
+        label=_("Flat land (%)"), method="filter_flat_land", fields=_percent_range(),
+        widget=PercentRangeWidget(_("Flat land (%)")),
     )
     digitized = django_filters.RangeFilter(
         label=_("Digitized cadastral area (%)"), method="filter_digitized", fields=_percent_range(),
-        widget=PercentRangeWidget(),
+        widget=PercentRangeWidget(_("Digitized cadastral area (%)")),
     )
     instrument = django_filters.MultipleChoiceFilter(
         label=_("Uses these instruments"), choices=InstrumentKind.choices, method="filter_instruments",
@@ -63,7 +72,7 @@ class OfficeDiscoveryFilter(django_filters.FilterSet):
         self.filters["county"].extra["choices"] = [
             (county, county_en if language_code.startswith("en") else county) for county, county_en in counties
         ]
-        this_year = discovery.first_year_of_last(1)
+        this_year = clock.now().year
         self.filters["resurvey_years"].extra["help_text"] = _(
             "Counts this year: 3 means a project in %(first)s–%(last)s."
         ) % {"first": this_year - 2, "last": this_year}

@@ -15,7 +15,8 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 PAGES = {
     None: ["/", "/accounts/login/", "/accounts/password/reset/"],
     "candidate@surveyplace.example": [
-        "/dashboard/", "/offices/", "/offices/TPE-DAAN/", "/preferences/", "/videos/mine/", "/videos/evidence/",
+        "/dashboard/", "/offices/", "/offices/TPE-DAAN/", "/compare/?o=TPE-DAAN&o=TPE-ZHONGSHAN", "/preferences/",
+        "/videos/mine/", "/videos/evidence/",
         "/candidates/{candidate}/",
     ],
     "exam@surveyplace.example": [

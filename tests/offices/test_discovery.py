@@ -375,3 +375,20 @@ def test_comparison_keeps_a_constant_number_of_queries(candidate_client, offices
     codes = ["TPE-XINYI", "HSZ-HSINCHU", *(office.code for office in
                                            type(offices["taipei"]).objects.order_by("-pk")[:2])]
     assert (few, page_queries(candidate_client, COMPARE, {"o": codes}).count) == (11, 11)
+
+
+def test_the_office_page_offers_candidates_to_add_the_office(candidate_client, offices):
+    """The registry's office page has the same button, for an office with seats."""
+    page = candidate_client.get(reverse("placement:office_detail", kwargs={"code": "TPE-DRAFT"})).content.decode()
+    add_url = reverse("offices:preference_add", kwargs={"code": "TPE-DRAFT"})
+    assert f'action="{add_url}"' in page
+    no_seats = reverse("placement:office_detail", kwargs={"code": "KHH-XINXING"})
+    assert "add-to-preferences" not in candidate_client.get(no_seats).content.decode()
+    candidate_client.post(add_url)
+    assert _listed_codes(candidate_client.candidate) == ["TPE-DRAFT"]
+
+
+def test_comparing_only_unknown_codes_names_them(candidate_client, offices):
+    response = candidate_client.get(COMPARE, {"o": ["NOPE"]})
+    assert response.context["offices"] == [] and response.context["unknown"] == ["NOPE"]
+    assert "NOPE" in response.content.decode()
