@@ -85,13 +85,13 @@ def task_answers_for_candidate(*, candidate: Candidate, task: PracticalTask) -> 
 def task_answers_for_office(office: LandOffice, candidate_ids) -> list[TaskAnswer]:
     """Return the answers to an office's tasks by the given candidates only, with candidate, task and files.
 
-    The caller decides which candidates' answers an office may read (those who consented to it); this function
-    never widens that list.
+    The caller decides which candidates' answers an office may read (those who consent to it), as a list of ids
+    or a subquery of them; this function never widens that list.
     """
-    return list(TaskAnswer.objects.filter(task__office=office, candidate_id__in=list(candidate_ids))
+    return list(TaskAnswer.objects.filter(task__office=office, candidate_id__in=candidate_ids)
                 .select_related("candidate", "task")
                 .prefetch_related(Prefetch("files"))
-                .order_by("candidate__exam_rank", "task__position", "task_id", "-submitted_at"))
+                .order_by("candidate__exam_rank", "candidate_id", "task__position", "task_id", "-submitted_at"))
 
 
 def question_bank_export_rows(*, office: LandOffice) -> list[list[str]]:

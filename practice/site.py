@@ -4,7 +4,7 @@ Which office's bank a user writes and whose attempts and answers a candidate rea
 """
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import CANDIDATE, OFFICE_STAFF, SIGNED_IN
+from accounts.access import CANDIDATE, LEADER, MEMBER, OFFICE_STAFF, SIGNED_IN
 from core.registry import NavigationEntry
 
 ACCESS = {
@@ -24,10 +24,14 @@ ACCESS = {
     "practice:office_practice": frozenset({CANDIDATE}),
     "practice:attempt_detail": frozenset({CANDIDATE}),
     "practice:task_detail": frozenset({CANDIDATE}),
-    "practice:answer_file": frozenset({CANDIDATE}),
+    "practice:task_answers": frozenset({LEADER, MEMBER}),
+    "practice:office_task_answers": frozenset({LEADER, MEMBER}),
+    # The candidate who answered, and the focus groups of the offices they consent to.
+    "practice:answer_file": frozenset({CANDIDATE, LEADER, MEMBER}),
 }
 
 NAVIGATION = [
     NavigationEntry("practice:question_bank", _("Question bank"), position=36),
+    NavigationEntry("practice:task_answers", _("Task answers"), position=37),
     NavigationEntry("practice:my_practice", _("Practice"), position=55),
 ]

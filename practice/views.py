@@ -1,4 +1,4 @@
-"""Thin views of the question bank (office staff) and the practice zone (candidates)."""
+"""Thin views of the question bank (office staff), the practice zone (candidates) and the focus group's reading."""
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from placement.forms import ImportForm
 from placement.tabular import FORMATS, TableError, write_table
+from portfolios.selectors import consenting_candidate_ids
 
 from . import access, selectors
 from .columns import BANK_COLUMNS
@@ -193,6 +194,25 @@ def _download(name: str, content_type: str, filename: str):
                         content_type=content_type)
 
 
+# ---- The focus group: task answers of the candidates who consent --------------------------------------------
+
+def task_answers(request):
+    """Send a focus group's leader or member to the task answers of the (first) office they serve."""
+    office = selectors.offices_by_ids(access.focus_group_office_ids(request.user)).first()
+    if office is None:
+        raise Http404
+    return redirect("practice:office_task_answers", code=office.code)
+
+
+def office_task_answers(request, code):
+    """List the answers to an office's tasks by the candidates who let its focus group see their portfolio."""
+    office = access.focus_group_office_get(request.user, code)
+    return render(request, "practice/office_task_answers.html", {
+        "office": office,
+        "answers": selectors.task_answers_for_office(office, consenting_candidate_ids([office.pk])),
+    })
+
+
 # ---- Candidates: the practice zone ----------------------------------------------------------------------------
 
 def my_practice(request):
@@ -262,5 +282,5 @@ def task_detail(request, pk):
 
 
 def answer_file(request, pk):
-    item = access.own_answer_file_get(request.user, pk)
+    item = access.answer_file_get(request.user, pk)
     return _download(item.file.name, item.content_type, item.original_name)
