@@ -20,7 +20,7 @@ class VideoDescriptionForm(forms.ModelForm):
         help_texts = {"instrument_make": _("For example Topcon, Leica, Sokkia, Trimble.")}
 
 
-class TimecodeField(forms.CharField):
+class TimecodeField(forms.Field):
     """A time in a video typed as seconds (95) or minutes:seconds (1:35); cleaned to whole seconds."""
 
     default_error_messages = {
@@ -30,9 +30,11 @@ class TimecodeField(forms.CharField):
     def prepare_value(self, value):
         return format_timecode(value) if isinstance(value, int) else value
 
+    widget = forms.TextInput(attrs={"maxlength": 10, "size": 8})
+
     def to_python(self, value):
-        text = super().to_python(value)
-        if text in self.empty_values:
+        text = str(value).strip() if value is not None else ""
+        if not text:
             return None
         try:
             return parse_timecode(text)
@@ -42,7 +44,7 @@ class TimecodeField(forms.CharField):
 
 class StepForm(forms.Form):
     text = forms.CharField(label=_("Step"), max_length=500, required=False)
-    at_seconds = TimecodeField(label=_("Time in the video"), max_length=10, required=False,
+    at_seconds = TimecodeField(label=_("Time in the video"), required=False,
                                help_text=_("Optional: seconds (95) or minutes:seconds (1:35)."))
 
     def __init__(self, *args, duration_seconds=None, **kwargs):

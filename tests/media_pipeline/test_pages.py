@@ -6,6 +6,7 @@ from accounts.roles import Role
 from media_pipeline.models import EvidenceFile, MediaLimits, Video
 from placement.models import Vacancy
 from placement.services.preferences import preference_list_save
+from portfolios.services import portfolio_consent_set
 from tests.factories import CandidateFactory, LandOfficeFactory, make_user
 from tests.media_pipeline.factories import YOUTUBE_ID as ID
 from tests.media_pipeline.factories import evidence_file, youtube_link
@@ -109,8 +110,12 @@ def test_evaluators_watch_candidate_videos_but_cannot_remove_them(client, candid
     assert Video.objects.filter(pk=video.pk).exists()
 
 
-def test_focus_groups_see_only_the_candidates_who_ranked_their_office(client, cycle):
-    """A leader or member at office A watches the videos and evidence of candidates who ranked A, no one else's."""
+def test_focus_groups_see_only_the_candidates_who_consent_for_their_office(client, cycle):
+    """A leader or member at office A watches the videos and evidence of candidates who consent for A, no one else's.
+
+    A candidate who has not chosen yet consents for the offices on their preference list; a withdrawn consent
+    hides the videos and files again.
+    """
     office_a, office_b = LandOfficeFactory(), LandOfficeFactory()
     ranked_a = CandidateFactory(cycle=cycle, user=make_user(Role.CANDIDATE))
     ranked_b = CandidateFactory(cycle=cycle, user=make_user(Role.CANDIDATE))
@@ -121,15 +126,25 @@ def test_focus_groups_see_only_the_candidates_who_ranked_their_office(client, cy
         videos[candidate.pk] = _link(candidate)
         evidence[candidate.pk] = evidence_file(candidate=candidate, title="測站")
     assert EvidenceFile.objects.count() == 2
-    for role in (Role.FOCUS_GROUP_LEADER, Role.FOCUS_GROUP_MEMBER):
-        client.force_login(make_user(role, office=office_a))
-        for candidate, expected in ((ranked_a, 200), (ranked_b, 404)):
-            assert client.get(videos[candidate.pk].get_absolute_url()).status_code == expected, (role, expected)
-            url = reverse("media_pipeline:evidence_file", kwargs={"pk": evidence[candidate.pk].pk})
-            assert client.get(url).status_code == expected, (role, expected)
+
+    def answers(user, candidate):
+        client.force_login(user)
+        url = reverse("media_pipeline:evidence_file", kwargs={"pk": evidence[candidate.pk].pk})
+        return client.get(videos[candidate.pk].get_absolute_url()).status_code, client.get(url).status_code
+
+    evaluators = [make_user(role, office=office_a) for role in (Role.FOCUS_GROUP_LEADER, Role.FOCUS_GROUP_MEMBER)]
+    for user in evaluators:
+        assert answers(user, ranked_a) == (200, 200)
+        assert answers(user, ranked_b) == (404, 404)
     # Examination staff evaluate everyone.
-    client.force_login(make_user(Role.EXAM_STAFF))
-    assert client.get(videos[ranked_b.pk].get_absolute_url()).status_code == 200
+    assert answers(make_user(Role.EXAM_STAFF), ranked_b) == (200, 200)
+    # ranked_a withdraws the consent for office A and keeps B's.
+    portfolio_consent_set(candidate=ranked_a, office_ids=[office_b.pk], acting_user=ranked_a.user,
+                          default_office_ids=[office_b.pk, office_a.pk])
+    for user in evaluators:
+        assert answers(user, ranked_a) == (404, 404)
+    assert answers(make_user(Role.FOCUS_GROUP_MEMBER, office=office_b), ranked_a) == (200, 200)
+    assert answers(make_user(Role.EXAM_STAFF), ranked_a) == (200, 200)
 
 
 def test_a_rejected_candidate_video_is_seen_only_by_its_owner(client, candidate):
