@@ -178,6 +178,8 @@ def test_the_preview_and_the_focus_group_page_show_the_same_portfolio(evaluator_
 
     assert article(preview) == article(seen)
     assert "五年外業" in article(seen) and "Mountains" in article(seen)
+    # A step's time opens the YouTube video at that moment.
+    assert "watch?v=dQw4w9WgXcQ&amp;t=20s" in article(seen)
 
 
 def test_the_menu_offers_each_role_its_page(evaluator_client, candidate_client):
