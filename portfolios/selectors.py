@@ -52,8 +52,9 @@ class ConsentOverview:
         return [consent.office_id for consent in self.in_force]
 
 
-def consent_overview(*, candidate, preference_office_ids: list[int]) -> ConsentOverview:
+def consent_overview(*, candidate) -> ConsentOverview:
     """Return which offices may see a candidate's portfolio now, which were withdrawn, and their last visits."""
+    preference_office_ids = placement_selectors.preference_office_ids(candidate=candidate)
     portfolio = portfolio_for_candidate(candidate=candidate)
     chosen = portfolio is not None and portfolio.consent_chosen_at is not None
     visits = dict(PortfolioVisit.objects.filter(candidate=candidate).values_list("office_id", "last_viewed_at"))

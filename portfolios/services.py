@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.audit import audit_event
+from placement import selectors as placement_selectors
 from placement.models import Candidate, LandOffice
 from placement.phases import submissions_open
 
@@ -111,12 +112,12 @@ def video_description_save(*, video, terrain: str, instrument_make: str, instrum
     return description
 
 
-def portfolio_consent_set(*, candidate: Candidate, office_ids, acting_user, default_office_ids=()) -> None:
+def portfolio_consent_set(*, candidate: Candidate, office_ids, acting_user) -> None:
     """Make the given offices exactly those whose focus groups may see the candidate's portfolio.
 
     Consent may change at any time, also after the submissions deadline: it is the candidate's to give and take
-    back. The first choice ends the default rule (`default_office_ids`, the offices on the preference list, counted
-    as consented until then); its entry names those offices, so the history says what the default had allowed.
+    back. The first choice ends the default rule (the offices on the preference list count as consented until
+    then); its entry names those offices, so the history says what the default had allowed.
     """
     wanted = set(office_ids)
     with transaction.atomic():
@@ -142,6 +143,7 @@ def portfolio_consent_set(*, candidate: Candidate, office_ids, acting_user, defa
                 audit_event(row, "portfolio_consent.withdrawn", actor=acting_user,
                             changes={"withdrawn_at": [None, now]}, candidate=candidate.pk, office=office_id)
         if portfolio.consent_chosen_at is None:
+            default_office_ids = placement_selectors.preference_office_ids(candidate=candidate)
             portfolio.consent_chosen_at = now
             portfolio.save(update_fields=["consent_chosen_at"])
             audit_event(portfolio, "portfolio.consent_chosen", actor=acting_user,

@@ -173,22 +173,20 @@ def preview(request):
 
 
 def _consent_state(candidate):
-    """Return the preference list's offices, the consent overview, every office by id, and the form's choices."""
-    preference_ids = placement_selectors.preference_office_ids(candidate=candidate)
-    overview = selectors.consent_overview(candidate=candidate, preference_office_ids=preference_ids)
+    """Return the consent overview, every office by id, and the form's choices."""
+    overview = selectors.consent_overview(candidate=candidate)
     offices = {office.pk: office for office in placement_selectors.office_list(cycle=candidate.cycle)}
     language = get_language() or ""
-    # The preference list first, then the offices consented for, then every other office with seats.
-    order = dict.fromkeys([*preference_ids, *overview.office_ids,
-                           *(pk for pk, office in offices.items() if office.seats > 0)])
+    # The offices consented for first (by default, the preference list in its order), then every other with seats.
+    order = dict.fromkeys([*overview.office_ids, *(pk for pk, office in offices.items() if office.seats > 0)])
     choices = [(pk, offices[pk].display_name(language)) for pk in order if pk in offices]
-    return preference_ids, overview, offices, choices
+    return overview, offices, choices
 
 
 def _consent_page(request, candidate, *, form=None, status=200):
     context = {"candidate": candidate}
     if candidate is not None:
-        _preference_ids, overview, offices, choices = _consent_state(candidate)
+        overview, offices, choices = _consent_state(candidate)
         language = get_language() or ""
         context |= {
             "overview": overview,
@@ -207,12 +205,11 @@ def consent(request):
         return _consent_page(request, candidate)
     if candidate is None:
         raise Http404
-    preference_ids, overview, _offices, choices = _consent_state(candidate)
+    _overview, _offices, choices = _consent_state(candidate)
     form = ConsentForm(request.POST, office_choices=choices)
     if not form.is_valid():
         return _consent_page(request, candidate, form=form, status=400)
-    portfolio_consent_set(candidate=candidate, office_ids=form.cleaned_data["offices"], acting_user=request.user,
-                          default_office_ids=[] if overview.chosen else preference_ids)
+    portfolio_consent_set(candidate=candidate, office_ids=form.cleaned_data["offices"], acting_user=request.user)
     messages.success(request, _("Your choice of offices is saved."))
     return redirect("portfolios:consent")
 
@@ -221,12 +218,11 @@ def consent(request):
 def consent_withdraw(request, office_id):
     """Withdraw the consent for one office; an office without consent answers 404."""
     candidate = _candidacy_or_404(request)
-    preference_ids = placement_selectors.preference_office_ids(candidate=candidate)
-    overview = selectors.consent_overview(candidate=candidate, preference_office_ids=preference_ids)
+    overview = selectors.consent_overview(candidate=candidate)
     if office_id not in overview.office_ids:
         raise Http404
     portfolio_consent_set(candidate=candidate, office_ids=[pk for pk in overview.office_ids if pk != office_id],
-                          acting_user=request.user, default_office_ids=[] if overview.chosen else preference_ids)
+                          acting_user=request.user)
     messages.success(request, _("The consent is withdrawn: that office's focus group no longer sees your portfolio."))
     return redirect("portfolios:consent")
 

@@ -139,8 +139,7 @@ def test_focus_groups_see_only_the_candidates_who_consent_for_their_office(clien
     # Examination staff evaluate everyone.
     assert answers(make_user(Role.EXAM_STAFF), ranked_b) == (200, 200)
     # ranked_a withdraws the consent for office A and keeps B's.
-    portfolio_consent_set(candidate=ranked_a, office_ids=[office_b.pk], acting_user=ranked_a.user,
-                          default_office_ids=[office_b.pk, office_a.pk])
+    portfolio_consent_set(candidate=ranked_a, office_ids=[office_b.pk], acting_user=ranked_a.user)
     for user in evaluators:
         assert answers(user, ranked_a) == (404, 404)
     assert answers(make_user(Role.FOCUS_GROUP_MEMBER, office=office_b), ranked_a) == (200, 200)
