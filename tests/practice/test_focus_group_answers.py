@@ -108,8 +108,7 @@ def test_withdrawn_consent_hides_the_answers_again(leader_client, office, other_
     answer = _answer(candidate, make_task(office), "撤回後的答案")
     url = reverse("practice:office_task_answers", kwargs={"code": office.code})
     assert "撤回後的答案" in leader_client.get(url).content.decode()
-    portfolio_consent_set(candidate=candidate, office_ids=[other_office.pk], acting_user=None,
-                          default_office_ids=[office.pk])
+    portfolio_consent_set(candidate=candidate, office_ids=[other_office.pk], acting_user=None)
     assert "撤回後的答案" not in leader_client.get(url).content.decode()
     assert leader_client.get(reverse("practice:answer_file",
                                      kwargs={"pk": answer.files.get().pk})).status_code == 404
