@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from media_pipeline import selectors as media_selectors
+from practice import selectors as practice_selectors
 
 from . import access, selectors, services
 from .forms import OfficeInstrumentFormSet, OfficeProfileForm, ResurveyProjectFormSet
@@ -158,4 +159,5 @@ def public_profile(request, code):
     return render(request, "offices/public_profile.html", {
         "profile": profile, "office": profile.office,
         "videos": media_selectors.office_videos_playable(office=profile.office),
+        "practice_summary": practice_selectors.practice_set_summary(profile.office),
     })
