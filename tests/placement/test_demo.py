@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import STAFF_ROLES
+from offices.models import OfficeProfile, ProfileStatus
 from placement.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_secret
 from placement.models import Candidate, ExamCycle, LandOffice, Vacancy
 from tests.factories import current_totp_code
@@ -15,9 +16,11 @@ pytestmark = pytest.mark.django_db
 
 def _counts():
     from accounts.models import RoleGrant, User
+    from offices.models import OfficeInstrument
     from placement.models import PreferenceEntry, SuitabilityScore
 
-    models = (LandOffice, ExamCycle, Candidate, Vacancy, User, RoleGrant, PreferenceEntry, SuitabilityScore)
+    models = (LandOffice, ExamCycle, Candidate, Vacancy, User, RoleGrant, PreferenceEntry, SuitabilityScore,
+              OfficeProfile, OfficeInstrument)
     return [model.objects.count() for model in models]
 
 
@@ -32,6 +35,8 @@ def test_loading_the_demo_twice_changes_nothing():
     assert _counts() == first
     assert list(Candidate.objects.order_by("pk").values_list(*fields)) == snapshot
     assert first[2] == 150 and first[3] == 40
+    # Every office with vacancies publishes a profile, so discovery and comparison have facts to show.
+    assert first[8] == 40 and OfficeProfile.objects.filter(status=ProfileStatus.PUBLISHED).count() == 40
     for spec in DEMO_ACCOUNTS:
         assert spec.email in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()

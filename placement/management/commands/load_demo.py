@@ -1,4 +1,8 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import module_has_submodule
 
 from accounts.roles import STAFF_ROLES, Role
 from placement.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load, demo_totp_secret
@@ -10,6 +14,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         cycle = demo_load()
+        # Apps that build on placement add their own demo data from their `demo` module, in INSTALLED_APPS order,
+        # so placement names none of them.
+        for app_config in apps.get_app_configs():
+            if app_config.name != "placement" and module_has_submodule(app_config.module, "demo"):
+                import_module(f"{app_config.name}.demo").demo_load()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {LandOffice.objects.count()} land offices; cycle {cycle.name} with "
             f"{cycle.candidates.count()} candidates and {cycle.vacancies.count()} offices with vacancies."
