@@ -11,16 +11,20 @@ from .services import office_instrument_add, office_profile_publish, office_prof
 
 DEMO_SEED = 2026
 CONDITIONS = [
-    ("市區巷弄狹窄，界址多為建物牆角，外業以全測站為主。", "Narrow urban lanes; most boundary points are building corners."),
-    ("山坡地多，夏季午後雷陣雨，外業需注意邊坡與毒蛇。", "Many hillside parcels; summer afternoon storms; mind slopes and snakes."),
-    ("農地平坦開闊，GNSS 收訊良好，常配合重測作業。", "Flat open farmland with good GNSS reception; frequent re-survey work."),
+    ("市區巷弄狹窄，界址多為建物牆角，外業以全測站為主。",
+     "Narrow urban lanes; most boundary points are building corners."),
+    ("山坡地多，夏季午後雷陣雨，外業需注意邊坡與毒蛇。",
+     "Many hillside parcels; summer afternoon storms; mind slopes and snakes."),
+    ("農地平坦開闊，GNSS 收訊良好，常配合重測作業。",
+     "Flat open farmland with good GNSS reception; frequent re-survey work."),
     ("沿海風大，鹽分高，儀器需每日清潔。", "Windy coast with salt in the air; instruments are cleaned daily."),
 ]
 ABILITIES = ("熟悉數值法地籍測量與導線計算，能獨立操作全測站。",
              "Numerical cadastral survey and traverse computation; operates a total station alone.")
 COMMUNICATION = ("常需與地主、鄰地所有權人現場溝通，說明界址並協調指界。",
                  "Explaining boundaries to owners and neighbours on site and coordinating their pointing-out.")
-CULTURE = ("同仁互相支援外業，重視安全與準時。", "Colleagues back each other up in the field; safety and punctuality count.")
+CULTURE = ("同仁互相支援外業，重視安全與準時。",
+           "Colleagues back each other up in the field; safety and punctuality count.")
 INSTRUMENT_KINDS = ["total_station", "gnss_rtk", "theodolite", "level", "uav", "scanner_3d"]
 
 
