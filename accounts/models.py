@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+
 from .roles import OFFICE_ROLES, STAFF_ROLES, Role
 
 

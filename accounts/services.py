@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import audit_event
+
 from .models import Invitation, RoleGrant, User
 from .roles import OFFICE_ROLES, Role
 from .signals import invitation_accepted
