@@ -3,9 +3,12 @@
 Who manages: a candidate their own candidacies' videos and evidence; office staff their offices' videos.
 Who watches: the managers; every signed-in user an office's playable videos (office facts are public to the
 platform); examination staff every candidate's playable videos and evidence; a focus group leader or member
-those of the candidates who consent for their own office (portfolios.selectors decides who does: by default the
-candidates who ranked it).
+those of the candidates who consent for their own office. Consent belongs to the app that records it
+(portfolios), which registers its rule here at start-up, so media imports nothing from it; without a registered
+rule no focus group sees any candidate.
 """
+from collections.abc import Callable, Iterable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from accounts.roles import Role
 from accounts.scopes import offices_where_user_holds, user_holds_role_at
 from placement.models import Candidate, LandOffice
-from portfolios.selectors import consenting_candidate_ids
 
 from .models import EvidenceFile, Video
 
@@ -23,6 +25,17 @@ PLAYABLE = Q(kind=Video.Kind.UPLOAD, state=Video.State.READY) | Q(
     kind=Video.Kind.YOUTUBE,
     state__in=[Video.State.VERIFIED, Video.State.NOT_VERIFIED, Video.State.PENDING, Video.State.DEFERRED],
 )
+
+
+# Returns, as a subquery, the ids of the candidates who let these offices' focus groups see their work.
+ConsentRule = Callable[[Iterable[int]], QuerySet]
+_consenting_candidate_ids: ConsentRule | None = None
+
+
+def consent_rule_register(rule: ConsentRule) -> None:
+    """Let `rule` decide which candidates an office's focus group may watch; called once at start-up."""
+    global _consenting_candidate_ids
+    _consenting_candidate_ids = rule
 
 
 def managed_office_ids(user) -> frozenset[int]:
@@ -43,9 +56,9 @@ def evaluated_candidates(user) -> Q | None:
     if Role.EXAM_STAFF in user.roles:
         return Q(candidate_id__isnull=False)
     offices = offices_where_user_holds(user, OFFICE_EVALUATOR_ROLES)
-    if not offices:
+    if not offices or _consenting_candidate_ids is None:
         return None
-    return Q(candidate_id__in=consenting_candidate_ids(offices))
+    return Q(candidate_id__in=_consenting_candidate_ids(offices))
 
 
 def videos_managed_by(user) -> QuerySet[Video]:
