@@ -117,6 +117,13 @@ def test_files_attach_to_a_video_or_to_the_portfolio(candidate_client, candidate
     assert EvidenceFile.objects.count() == 2
     preview = candidate_client.get(reverse("portfolios:preview")).content.decode()
     assert preview.index("測站照片") < preview.index("Supporting evidence") < preview.index("證照")
+    # Each editing page lists its own files and posts new ones to its own address.
+    mine = candidate_client.get(reverse("portfolios:mine")).content.decode()
+    assert "證照" in mine and "測站照片" not in mine.split('id="evidence-heading"')[1]
+    assert f'action="{reverse("portfolios:evidence_add")}"' in mine and reverse("media_pipeline:my_evidence") in mine
+    describe = candidate_client.get(reverse("portfolios:video_describe", kwargs={"video_id": clip.pk})).content.decode()
+    assert "測站照片" in describe and "證照" not in describe
+    assert f'action="{reverse("portfolios:video_evidence_add", kwargs={"video_id": clip.pk})}"' in describe
 
 
 def test_the_summary_is_saved_and_recorded(candidate_client, candidate):
