@@ -1,14 +1,8 @@
-import json
-
 from django.contrib import admin, messages
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from core.audit import event_name, history_for
+from core.admin import HistoryReadOnlyAdmin
 
 from .models import EvidenceFile, MediaLimits, Video
 from .selectors import submissions_open_for_owner
@@ -16,40 +10,9 @@ from .services.evidence import evidence_remove
 from .services.shared import MediaError
 from .services.videos import video_remove
 
-HISTORY_SHOWN = 50
 
-
-def _value_shown(value) -> str:
-    if value in (None, "", []):
-        return "–"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
-
-
-def _entry_shown(entry) -> tuple:
-    changes = "".join(
-        f" · {field}: {_value_shown(values[0])} → {_value_shown(values[1])}"
-        for field, values in (entry.changes or {}).items() if isinstance(values, list) and len(values) == 2
-    )
-    who = f"{entry.actor} ({entry.actor.email})" if entry.actor else entry.actor_email or _("System")
-    return (reverse("admin:auditlog_logentry_change", args=[entry.pk]),
-            timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"), event_name(entry), who, changes)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Show rows without editing them: every change of state goes through the services, which also clean up files."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields] + ["history"]
-
-    @admin.display(description=gettext_lazy("History"))
-    def history(self, obj):
-        """List the row's audit history, newest first, each entry linked to its page in the audit log."""
-        entries = list(history_for(obj)[:HISTORY_SHOWN]) if obj is not None and obj.pk else []
-        if not entries:
-            return "–"
-        items = format_html_join("", '<li><a href="{}">{}</a> · <code>{}</code> · {}{}</li>',
-                                 (_entry_shown(entry) for entry in entries))
-        return format_html("<ul>{}</ul>", items)
+class ReadOnlyAdmin(HistoryReadOnlyAdmin):
+    """Videos and evidence: read-only rows whose delete goes through the services, which also clean up files."""
 
     def add_view(self, request, form_url="", extra_context=None):
         messages.info(request, _("Videos and evidence files are added from the owner's video page."))

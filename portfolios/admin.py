@@ -1,0 +1,35 @@
+"""Back office pages for portfolios and consent: read-only, since only the candidate changes them."""
+from django.contrib import admin
+
+from core.admin import ServiceOnlyAdmin
+
+from .models import Portfolio, PortfolioConsent, ProcedureStep, VideoDescription
+
+
+class ProcedureStepInline(admin.TabularInline):
+    model = ProcedureStep
+    extra = 0
+    can_delete = False
+    readonly_fields = ["position", "text", "at_seconds"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Portfolio)
+class PortfolioAdmin(ServiceOnlyAdmin):
+    list_display = ["candidate", "consent_chosen_at", "updated_at"]
+    search_fields = ["candidate__name", "candidate__exam_number"]
+
+
+@admin.register(VideoDescription)
+class VideoDescriptionAdmin(ServiceOnlyAdmin):
+    list_display = ["video", "terrain", "instrument_make", "instrument_model", "updated_at"]
+    list_filter = ["terrain"]
+    inlines = [ProcedureStepInline]
+
+
+@admin.register(PortfolioConsent)
+class PortfolioConsentAdmin(ServiceOnlyAdmin):
+    list_display = ["candidate", "office", "granted_at", "withdrawn_at"]
+    search_fields = ["candidate__name", "candidate__exam_number", "office__name"]
