@@ -16,11 +16,14 @@ pytestmark = pytest.mark.django_db
 
 def _counts():
     from accounts.models import RoleGrant, User
+    from media_pipeline.models import Video
     from offices.models import OfficeInstrument
     from placement.models import PreferenceEntry, SuitabilityScore
+    from portfolios.models import PortfolioConsent, ProcedureStep
+    from practice.models import PracticalTask, Question
 
     models = (LandOffice, ExamCycle, Candidate, Vacancy, User, RoleGrant, PreferenceEntry, SuitabilityScore,
-              OfficeProfile, OfficeInstrument)
+              OfficeProfile, OfficeInstrument, Question, PracticalTask, Video, ProcedureStep, PortfolioConsent)
     return [model.objects.count() for model in models]
 
 
@@ -37,6 +40,9 @@ def test_loading_the_demo_twice_changes_nothing():
     assert first[2] == 150 and first[3] == 40
     # Every office with vacancies publishes a profile, so discovery and comparison have facts to show.
     assert first[8] == 40 and OfficeProfile.objects.filter(status=ProfileStatus.PUBLISHED).count() == 40
+    # Six offices publish a bank of four questions and a task; the twelve best-ranked candidates (the demo
+    # account among them) each describe a video in four steps and consent for the demo office.
+    assert first[10:] == [24, 6, 12, 48, 12]
     for spec in DEMO_ACCOUNTS:
         assert spec.email in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()
