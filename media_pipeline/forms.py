@@ -20,3 +20,14 @@ class UploadStartForm(forms.Form):
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+
+class EvidenceAttachForm(forms.Form):
+    """Choose which of the owner's videos a file supports; none means the portfolio as a whole."""
+
+    video = forms.ModelChoiceField(label=_("Supports"), queryset=None, required=False,
+                                   empty_label=_("The portfolio as a whole"))
+
+    def __init__(self, *args, videos, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["video"].queryset = videos

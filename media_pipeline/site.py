@@ -25,6 +25,7 @@ ACCESS = {
     "media_pipeline:my_evidence": frozenset({CANDIDATE}),
     "media_pipeline:evidence_file": frozenset({CANDIDATE, EXAM_STAFF, LEADER, MEMBER}),
     "media_pipeline:evidence_remove": frozenset({CANDIDATE}),
+    "media_pipeline:evidence_attach": frozenset({CANDIDATE}),
 }
 
 NAVIGATION = [

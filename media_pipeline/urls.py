@@ -22,4 +22,5 @@ urlpatterns = [
     path("evidence/", views.my_evidence, name="my_evidence"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path("evidence/<int:pk>/attach/", views.evidence_attach, name="evidence_attach"),
 ]

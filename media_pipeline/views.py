@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access, selectors
-from .forms import EvidenceForm, UploadStartForm, YouTubeLinkForm
+from .forms import EvidenceAttachForm, EvidenceForm, UploadStartForm, YouTubeLinkForm
 from .models import Video
 from .services import evidence, shared, uploads, videos, youtube_links
 from .services.shared import MediaError
@@ -323,8 +323,9 @@ def my_evidence(request):
                 return redirect("media_pipeline:my_evidence")
         status = 400
     files = selectors.evidence_list_for_candidate(candidate=candidate) if candidate else []
+    videos = list(selectors.video_list_for_owner(candidate=candidate)) if candidate else []
     return render(request, "media_pipeline/evidence_list.html", {
-        "candidate": candidate, "files": files, "form": form,
+        "candidate": candidate, "files": files, "form": form, "videos": videos,
         "submissions_open": selectors.submissions_open_for_owner(candidate=candidate),
     }, status=status)
 
@@ -345,4 +346,21 @@ def evidence_remove(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("The file was removed."))
+    return redirect("media_pipeline:my_evidence")
+
+
+@require_POST
+def evidence_attach(request, pk):
+    """Move one of the candidate's files onto one of their videos, or back to the portfolio as a whole."""
+    item = access.evidence_get_for_manage(request.user, pk)
+    form = EvidenceAttachForm(request.POST, videos=selectors.video_list_for_owner(candidate=item.candidate))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your own videos."))
+        return redirect("media_pipeline:my_evidence")
+    try:
+        evidence.evidence_attach(evidence=item, video=form.cleaned_data["video"], acting_user=request.user)
+    except MediaError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The file now supports what you chose."))
     return redirect("media_pipeline:my_evidence")

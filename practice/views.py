@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from placement.forms import ImportForm
+from placement.phases import submissions_open
 from placement.tabular import FORMATS, TableError, write_table
 from portfolios.selectors import consenting_candidate_ids
 
@@ -276,7 +277,7 @@ def task_detail(request, pk):
             messages.success(request, _("Your answer is saved."))
             return redirect("practice:task_detail", pk=task.pk)
     return render(request, "practice/task_detail.html", {
-        "task": task, "form": form,
+        "task": task, "form": form, "answers_open": submissions_open(candidate.cycle),
         "answers": selectors.task_answers_for_candidate(candidate=candidate, task=task),
     }, status=400 if form.errors else 200)
 

@@ -14,6 +14,7 @@ from ..models import EvidenceFile, Video
 from ..validation import sniff_evidence
 from .shared import (
     SUBMISSIONS_CLOSED_FOR_ADDING,
+    SUBMISSIONS_CLOSED_FOR_CHANGING,
     SUBMISSIONS_CLOSED_FOR_REMOVING,
     MediaError,
     require_submissions_open,
@@ -62,3 +63,21 @@ def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
                     file=name)
         evidence.delete()
         stored_files_delete_on_commit([name])
+
+
+def evidence_attach(*, evidence: EvidenceFile, video: Video | None, acting_user) -> EvidenceFile:
+    """Attach an evidence file to one of its owner's videos, or (with no video) to the portfolio as a whole."""
+    require_submissions_open(evidence.candidate, SUBMISSIONS_CLOSED_FOR_CHANGING)
+    if video is not None and video.candidate_id != evidence.candidate_id:
+        raise MediaError(_("Choose one of your own videos."))
+    new_video_id = video.pk if video is not None else None
+    if evidence.video_id == new_video_id:
+        return evidence
+    with transaction.atomic():
+        old_video_id = evidence.video_id
+        evidence.video = video
+        evidence.save(update_fields=["video"])
+        audit_event(evidence, "evidence_file.attached", actor=acting_user, changes={"video": [old_video_id,
+                                                                                              new_video_id]},
+                    candidate=evidence.candidate_id)
+    return evidence

@@ -26,6 +26,10 @@ SUBMISSIONS_CLOSED_FOR_REMOVING = gettext_lazy(
     "Your submissions are closed: the focus groups are evaluating what you submitted, so it can no longer be removed."
 )
 
+SUBMISSIONS_CLOSED_FOR_CHANGING = gettext_lazy(
+    "Your submissions are closed: the focus groups are evaluating what you submitted, so it can no longer be changed."
+)
+
 
 class MediaError(Exception):
     """A request the user has to change; the message says how."""

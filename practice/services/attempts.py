@@ -1,15 +1,21 @@
 """Candidates practise: an office's multiple-choice set, scored at once, and answers to practical tasks."""
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.audit import audit_event
 from placement.models import Candidate, LandOffice
+from placement.phases import submissions_open
 
 from ..models import PracticalTask, PracticeAttempt, Question, TaskAnswer, TaskAnswerFile
 from ..scoring import CHOICE_LETTERS, AnswerKey, score_answers
 from ..selectors import attempt_questions
 from .shared import PracticeError, stored_file_save, uploaded_file_checked
+
+ANSWERS_CLOSED = gettext_lazy(
+    "Answers are closed: the focus groups are reading what candidates submitted, so no new answer can be added."
+)
 
 
 def practice_attempt_start(*, candidate: Candidate, office: LandOffice, acting_user) -> PracticeAttempt:
@@ -57,6 +63,10 @@ def practice_attempt_submit(*, attempt: PracticeAttempt, chosen: dict[int, list[
 
 def task_answer_submit(*, candidate: Candidate, task: PracticalTask, text: str, files, acting_user) -> TaskAnswer:
     """Keep a candidate's answer to a task with its files, each checked by its content; all files or none."""
+    # Answers are read by the focus groups with the portfolio, so they close with the other submissions; taking the
+    # multiple-choice sets stays open, since only the candidate sees those scores.
+    if not submissions_open(candidate.cycle):
+        raise PracticeError(str(ANSWERS_CLOSED))
     if not text.strip():
         raise PracticeError(_("Write your answer."))
     checked = [(uploaded_file, *uploaded_file_checked(uploaded_file)) for uploaded_file in files]

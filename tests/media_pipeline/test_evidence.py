@@ -1,15 +1,21 @@
 """Evidence files: PDF, JPEG and PNG recognised by content, stored privately, seen by the candidate and evaluators."""
 import os
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.roles import Role
+from core import clock
+from core.audit import history_list
 from media_pipeline.models import EvidenceFile
+from media_pipeline.services.evidence import evidence_attach
+from media_pipeline.services.shared import MediaError
 from tests.factories import CandidateFactory, make_user
-from tests.media_pipeline.factories import PDF, PNG
+from tests.media_pipeline.factories import PDF, PNG, youtube_link
 from tests.media_pipeline.history import entry, events
 
 pytestmark = pytest.mark.django_db
@@ -107,4 +113,49 @@ def test_the_evidence_list_keeps_a_constant_number_of_queries(candidate_client, 
     for number in range(2, 7):
         _post(candidate_client, f"{number}.png", PNG, title=f"第{number}張")
     assert EvidenceFile.objects.count() == 6
-    assert (few, page_queries(candidate_client, url).count) == (6, 6)
+    assert (few, page_queries(candidate_client, url).count) == (7, 7)
+
+
+def test_a_candidate_moves_a_file_onto_a_video_and_back(candidate_client, candidate):
+    """A file added on its own can be attached to one of the candidate's videos and back; each move is recorded."""
+    video = youtube_link(candidate=candidate, title="導線測量")
+    _post(candidate_client, "a.png", PNG)
+    evidence = EvidenceFile.objects.get()
+    url = reverse("media_pipeline:evidence_attach", kwargs={"pk": evidence.pk})
+    page = candidate_client.get(reverse("media_pipeline:my_evidence")).content.decode()
+    assert f'action="{url}"' in page and "導線測量" in page
+    assert candidate_client.post(url, {"video": video.pk}).status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.video == video
+    assert candidate_client.post(url, {"video": ""}).status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.video is None
+    assert [e.changes["video"] for e in history_list(event_prefix="evidence_file.attached")
+            .order_by("timestamp", "pk")] == [[None, video.pk], [video.pk, None]]
+
+
+def test_a_file_cannot_be_moved_onto_another_candidates_video(candidate_client, candidate, cycle):
+    """Another candidate's video is not a choice, and another candidate cannot move the file at all."""
+    other = CandidateFactory(cycle=cycle, user=make_user(Role.CANDIDATE))
+    foreign_video = youtube_link(candidate=other)
+    _post(candidate_client, "a.png", PNG)
+    evidence = EvidenceFile.objects.get()
+    url = reverse("media_pipeline:evidence_attach", kwargs={"pk": evidence.pk})
+    assert candidate_client.post(url, {"video": foreign_video.pk}).status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.video is None and not history_list(event_prefix="evidence_file.attached").exists()
+    candidate_client.force_login(other.user)
+    assert candidate_client.post(url, {"video": foreign_video.pk}).status_code == 404
+
+
+def test_a_file_stays_where_it_is_after_the_submissions_deadline(candidate_client, candidate):
+    """Once the focus groups are evaluating, moving a file is refused with the reason."""
+    video = youtube_link(candidate=candidate)
+    _post(candidate_client, "a.png", PNG)
+    evidence = EvidenceFile.objects.get()
+    candidate.cycle.submissions_until = clock.now() - timedelta(hours=1)
+    candidate.cycle.save(update_fields=["submissions_until"])
+    with translation.override("en"), pytest.raises(MediaError, match="it can no longer be changed"):
+        evidence_attach(evidence=evidence, video=video, acting_user=candidate.user)
+    evidence.refresh_from_db()
+    assert evidence.video is None

@@ -1,12 +1,17 @@
 """Candidates take an office's set, see their score and explanations at once, and answer practical tasks."""
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.roles import Role
+from core import clock
 from core.audit import event_name, history_for
 from practice.models import PracticeAttempt, TaskAnswer, TaskAnswerFile
 from practice.services.attempts import practice_attempt_start, task_answer_submit
+from practice.services.shared import PracticeError
 from tests.factories import CandidateFactory, ExamCycleFactory, make_user
 from tests.practice.conftest import make_question, make_task
 from tests.practice.test_attachments import WINDOWS_EXECUTABLE
@@ -176,3 +181,22 @@ def test_an_attempt_asks_the_questions_published_when_it_started(candidate_clien
     candidate_client.post(url, {f"question_{asked.pk}": [asked.choices.first().pk]})
     attempt.refresh_from_db()
     assert (attempt.score, attempt.question_count) == (1, 1)
+
+
+def test_task_answers_close_with_the_submissions_but_practice_sets_stay_open(candidate_client, candidate, office):
+    """After the submissions deadline the page says why instead of a form, a late answer is refused, and the
+    multiple-choice set can still be taken."""
+    task = make_task(office)
+    make_question(office)
+    candidate.cycle.submissions_until = clock.now() - timedelta(hours=1)
+    candidate.cycle.save(update_fields=["submissions_until"])
+    candidate_client.cookies["django_language"] = "en"
+    url = reverse("practice:task_detail", kwargs={"pk": task.pk})
+    page = candidate_client.get(url).content.decode()
+    assert "Answers are closed" in page and 'name="text"' not in page
+    response = candidate_client.post(url, {"text": "遲交的答案"})
+    assert response.status_code == 400 and "Answers are closed" in response.content.decode()
+    with translation.override("en"), pytest.raises(PracticeError, match="no new answer can be added"):
+        task_answer_submit(candidate=candidate, task=task, text="遲交的答案", files=[], acting_user=candidate.user)
+    assert not TaskAnswer.objects.exists()
+    assert _start(candidate_client, office).candidate == candidate
