@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("offices.urls")),
     path("practice/", include("practice.urls")),
     path("portfolio/", include("portfolios.urls")),
+    path("focus-groups/", include("focusgroups.urls")),
     path("history/", include("core.history_urls")),
     path("admin/", admin.site.urls),
 ]

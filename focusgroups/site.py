@@ -1,0 +1,47 @@
+"""The focus groups' part of the site shell: access-table rows and menu entries.
+
+Which group a user reaches is scoped in focusgroups/access.py: a leader the groups of offices they lead, a member
+the groups they are an active member of, a candidate only what concerns their own candidacy.
+"""
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import LEADER, MEMBER
+from core.registry import NavigationEntry
+
+from .site_questions import ACCESS as QUESTION_ACCESS
+from .site_questions import NAVIGATION as QUESTION_NAVIGATION
+
+RATERS = frozenset({LEADER, MEMBER})
+LEADERS = frozenset({LEADER})
+
+ACCESS = {
+    "focusgroups:my_groups": RATERS,
+    "focusgroups:group_start": LEADERS,
+    "focusgroups:group_detail": RATERS,
+    "focusgroups:members": LEADERS,
+    "focusgroups:member_remove": LEADERS,
+    "focusgroups:rubric": RATERS,
+    "focusgroups:sessions": RATERS,
+    "focusgroups:session_edit": LEADERS,
+    "focusgroups:session_cancel": LEADERS,
+    "focusgroups:roster": LEADERS,
+    "focusgroups:scoring_open": LEADERS,
+    "focusgroups:scoring_close": LEADERS,
+    "focusgroups:score_list": RATERS,
+    "focusgroups:score_candidate": RATERS,
+    "focusgroups:score_submit": RATERS,
+    "focusgroups:note_add": RATERS,
+    "focusgroups:note_remove": RATERS,
+    "focusgroups:results": LEADERS,
+    "focusgroups:outcome_adjust": LEADERS,
+    "focusgroups:submission_reopen": LEADERS,
+    "focusgroups:finalise": LEADERS,
+    "focusgroups:record": LEADERS,
+    "focusgroups:record_export": LEADERS,
+    **QUESTION_ACCESS,
+}
+
+NAVIGATION = [
+    NavigationEntry("focusgroups:my_groups", _("Focus groups"), position=44),
+    *QUESTION_NAVIGATION,
+]

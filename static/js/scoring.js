@@ -1,0 +1,103 @@
+// The scoring page: drafts save as the member goes, and time-stamped notes on videos.
+// Without JavaScript the page still works: the rubric form saves on submit and a note's time is typed by hand.
+(function () {
+  "use strict";
+  if (!window.fetch || !window.FormData) { return; }
+
+  // ---- Drafts ---------------------------------------------------------------------------------------------
+  var form = document.getElementById("rubric-form");
+  var status = document.getElementById("save-status");
+  var timers = {};
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function saveCriterion(fieldset) {
+    var id = fieldset.getAttribute("data-criterion");
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    fieldset.querySelectorAll("input, textarea").forEach(function (input) {
+      if ((input.type === "radio" && !input.checked)) { return; }
+      body.append(input.name, input.value);
+    });
+    if (!fieldset.querySelector("input[type=radio]:checked")) { body.append("c" + id + "-score", ""); }
+    say(form.getAttribute("data-saving"));
+    fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
+                         headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
+      .then(function (result) {
+        if (!result[0]) { say(result[1].error); return; }
+        var saved = result[1].saved[id];
+        if (saved) { fieldset.querySelector("[name=c" + id + "-version]").value = saved.version; }
+        say(form.getAttribute("data-saved") + " " + new Date().toLocaleTimeString());
+      })
+      .catch(function () { say(form.getAttribute("data-failed")); });
+  }
+
+  if (form) {
+    form.querySelectorAll("fieldset[data-criterion]").forEach(function (fieldset) {
+      var id = fieldset.getAttribute("data-criterion");
+      fieldset.addEventListener("change", function () { saveCriterion(fieldset); });
+      fieldset.addEventListener("input", function (event) {
+        if (event.target.tagName !== "TEXTAREA") { return; }
+        window.clearTimeout(timers[id]);
+        timers[id] = window.setTimeout(function () { saveCriterion(fieldset); }, 1200);
+      });
+    });
+  }
+
+  // ---- Players --------------------------------------------------------------------------------------------
+  // Uploaded videos are <video> elements; YouTube players are iframes driven through the embed's postMessage
+  // protocol, so no script is loaded from YouTube.
+  var youtubeTimes = {};
+  window.addEventListener("message", function (event) {
+    var data;
+    try { data = typeof event.data === "string" ? JSON.parse(event.data) : event.data; } catch (e) { return; }
+    if (!data || !data.info || typeof data.info.currentTime !== "number") { return; }
+    document.querySelectorAll("iframe[data-video]").forEach(function (frame) {
+      if (frame.contentWindow === event.source) { youtubeTimes[frame.getAttribute("data-video")] = data.info.currentTime; }
+    });
+  });
+  document.querySelectorAll("iframe[data-video]").forEach(function (frame) {
+    frame.addEventListener("load", function () {
+      frame.contentWindow.postMessage(JSON.stringify({ event: "listening", id: frame.id }), "*");
+    });
+  });
+
+  function player(videoId) { return document.querySelector("[data-video='" + videoId + "']"); }
+
+  function currentTime(videoId) {
+    var element = player(videoId);
+    if (!element) { return null; }
+    if (element.tagName === "VIDEO") { return element.currentTime; }
+    return youtubeTimes[videoId] !== undefined ? youtubeTimes[videoId] : null;
+  }
+
+  function seek(videoId, seconds) {
+    var element = player(videoId);
+    if (!element) { return; }
+    if (element.tagName === "VIDEO") {
+      element.currentTime = seconds;
+      element.focus();
+    } else {
+      element.contentWindow.postMessage(JSON.stringify({ event: "command", func: "seekTo", args: [seconds, true] }), "*");
+      element.focus();
+    }
+  }
+
+  document.querySelectorAll("[data-note-now]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var videoId = button.getAttribute("data-note-now");
+      var time = currentTime(videoId);
+      var noteForm = document.getElementById("note-form-" + videoId);
+      if (time !== null) { noteForm.querySelector("[name=at_seconds]").value = Math.floor(time); }
+      noteForm.querySelector("[name=text]").focus();
+    });
+  });
+
+  document.querySelectorAll("[data-seek]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      seek(link.getAttribute("data-video-id"), parseInt(link.getAttribute("data-seek"), 10));
+    });
+  });
+})();

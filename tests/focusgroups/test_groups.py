@@ -1,0 +1,268 @@
+"""A focus group from setup to finalising: members, rubric, roster, blind scoring, consensus and the office's scores."""
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.roles import Role
+from accounts.services import invitation_accept, invitation_token
+from core.audit import history_list
+from focusgroups.models import FocusGroup, Member, Outcome, Rating
+from focusgroups.services import groups as group_services
+from focusgroups.services import outcome as outcome_services
+from focusgroups.services import ratings as rating_services
+from focusgroups.services.groups import CriterionInput
+from focusgroups.services.ratings import RatingInput
+from focusgroups.services.shared import FocusGroupError
+from placement.models import SuitabilityScore
+from portfolios.services import portfolio_consent_set
+from tests.factories import CandidateFactory, LandOfficeFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def leader(office):
+    return make_user(Role.FOCUS_GROUP_LEADER, office=office, name="黃課長")
+
+
+@pytest.fixture
+def member(office):
+    return make_user(Role.FOCUS_GROUP_MEMBER, office=office, name="張測量員")
+
+
+@pytest.fixture
+def consenting(cycle, office):
+    """Three candidates of the cycle who consent for the office, best exam rank first."""
+    candidates = [CandidateFactory(cycle=cycle, exam_rank=rank, user=make_user(Role.CANDIDATE)) for rank in (1, 2, 3)]
+    for candidate in candidates:
+        portfolio_consent_set(candidate=candidate, office_ids=[office.pk], acting_user=candidate.user)
+    return candidates
+
+
+@pytest.fixture
+def group(office, cycle, leader, member, consenting):
+    """A group with the leader and one member, the default rubric and the three candidates on its roster."""
+    group = group_services.focus_group_create(office=office, cycle=cycle, leader=leader)
+    group_services.member_add(group=group, email=member.email, acting_user=leader)
+    group_services.roster_fix(group=group, candidate_ids=[c.pk for c in consenting], version=None, acting_user=leader)
+    return FocusGroup.objects.get(pk=group.pk)
+
+
+@pytest.fixture
+def scoring(group, leader):
+    group_services.scoring_open(group=group, version=None, acting_user=leader)
+    return FocusGroup.objects.get(pk=group.pk)
+
+
+def _score_all(group, rater, candidate, value_for):
+    """Save and submit a rater's scores of every criterion, `value_for(criterion)` each."""
+    rating_services.ratings_save(group=group, candidate=candidate, rater=rater, ratings=[
+        RatingInput(criterion_id=criterion.pk, score=value_for(criterion), comment="", version=None)
+        for criterion in group.criteria.all()])
+    rating_services.submission_submit(group=group, candidate=candidate, rater=rater)
+
+
+def test_a_new_group_has_the_default_rubric_and_its_leader_as_first_member(office, cycle, leader):
+    group = group_services.focus_group_create(office=office, cycle=cycle, leader=leader)
+    names = list(group.criteria.order_by("position").values_list("name", flat=True))
+    assert names[:2] == ["測量技術", "儀器操作與經緯儀作業程序"] and len(names) == 7
+    assert all(len(levels) == 5 for levels in group.criteria.values_list("levels", flat=True))
+    assert [m.user for m in group.members.all()] == [leader]
+    # Starting it again returns the same group instead of a second one.
+    assert group_services.focus_group_create(office=office, cycle=cycle, leader=leader) == group
+
+
+def test_only_a_leader_at_that_office_starts_its_group(office, cycle):
+    elsewhere = make_user(Role.FOCUS_GROUP_LEADER, office=LandOfficeFactory())
+    with pytest.raises(FocusGroupError, match="Only the office's focus group leader"):
+        group_services.focus_group_create(office=office, cycle=cycle, leader=elsewhere)
+
+
+def test_an_invited_member_joins_the_group_when_they_accept(office, cycle, leader, mailoutbox):
+    """Someone without an account is invited to the office; accepting links the new account to the group."""
+    group = group_services.focus_group_create(office=office, cycle=cycle, leader=leader)
+    member = group_services.member_add(group=group, email="New.Member@Example.com", acting_user=leader)
+    assert member.user is None and member.email == "new.member@example.com"
+    user = invitation_accept(token=invitation_token(member.invitation), name="新成員", password="a-Long-pass-123")
+    member.refresh_from_db()
+    assert member.user == user and member.is_active
+
+
+def test_a_user_of_another_office_cannot_be_added(office, cycle, leader):
+    group = group_services.focus_group_create(office=office, cycle=cycle, leader=leader)
+    outsider = make_user(Role.FOCUS_GROUP_MEMBER, office=LandOfficeFactory())
+    with pytest.raises(FocusGroupError, match="is not a focus group member at"):
+        group_services.member_add(group=group, email=outsider.email, acting_user=leader)
+    assert group.members.count() == 1
+
+
+def test_the_roster_takes_only_candidates_who_consent_for_the_office(group, leader, cycle):
+    stranger = CandidateFactory(cycle=cycle, exam_rank=9)
+    with pytest.raises(FocusGroupError, match="who consent for"):
+        group_services.roster_fix(group=group, candidate_ids=[stranger.pk], version=None, acting_user=leader)
+    assert group.roster.count() == 3
+
+
+def test_the_rubric_locks_when_scoring_opens(scoring, leader):
+    """A rubric change after scoring opened is refused and the rubric stays as it was."""
+    before = list(scoring.criteria.values_list("name", "weight"))
+    with pytest.raises(FocusGroupError, match="the rubric is locked"):
+        group_services.rubric_replace(group=scoring, criteria=[
+            CriterionInput(name="只有一項", name_en="", weight="1", levels=["a", "b", "c", "d", "e"])],
+            version=None, acting_user=leader)
+    assert list(scoring.criteria.values_list("name", "weight")) == before
+
+
+def test_a_rubric_edit_from_a_stale_page_is_refused(group, leader):
+    """Two tabs: the second save posts the version the first one already moved past."""
+    read_at = group.version
+    criteria = [CriterionInput(name="測量技術", name_en="Technique", weight="3", levels=list("12345"))]
+    group_services.rubric_replace(group=group, criteria=criteria, version=read_at, acting_user=leader)
+    with pytest.raises(FocusGroupError, match="changed since this page was opened"):
+        group_services.rubric_replace(group=group, criteria=criteria + [
+            CriterionInput(name="溝通", name_en="", weight="1", levels=list("12345"))],
+            version=read_at, acting_user=leader)
+    assert list(group.criteria.values_list("name", flat=True)) == ["測量技術"]
+
+
+@pytest.mark.parametrize("score", [0, 6, -1])
+def test_a_score_outside_the_scale_is_refused(scoring, member, consenting, score):
+    criterion = scoring.criteria.first()
+    with pytest.raises(FocusGroupError, match="whole number from 1 to 5"):
+        rating_services.ratings_save(group=scoring, candidate=consenting[0], rater=member, ratings=[
+            RatingInput(criterion_id=criterion.pk, score=score, comment="", version=None)])
+    assert not Rating.objects.exists()
+
+
+def test_a_stale_draft_from_a_second_tab_is_refused_and_loses_nothing(scoring, member, consenting):
+    criterion = scoring.criteria.first()
+    candidate = consenting[0]
+    first = rating_services.ratings_save(group=scoring, candidate=candidate, rater=member, ratings=[
+        RatingInput(criterion_id=criterion.pk, score=4, comment="第一個分頁", version=0)])[criterion.pk]
+    with pytest.raises(FocusGroupError, match="changed elsewhere"):
+        rating_services.ratings_save(group=scoring, candidate=candidate, rater=member, ratings=[
+            RatingInput(criterion_id=criterion.pk, score=2, comment="第二個分頁", version=0)])
+    first.refresh_from_db()
+    assert (first.score, first.comment, first.version) == (4, "第一個分頁", 1)
+
+
+def test_submitting_needs_every_criterion_scored(scoring, member, consenting):
+    criterion = scoring.criteria.first()
+    rating_services.ratings_save(group=scoring, candidate=consenting[0], rater=member, ratings=[
+        RatingInput(criterion_id=criterion.pk, score=4, comment="", version=None)])
+    with pytest.raises(FocusGroupError, match="still unscored: 儀器操作與經緯儀作業程序"):
+        rating_services.submission_submit(group=scoring, candidate=consenting[0], rater=member)
+
+
+def test_members_score_blind_until_they_submit(client, scoring, leader, member, consenting):
+    """The member does not see the leader's score or note for a candidate until submitting their own."""
+    candidate = consenting[0]
+    _score_all(scoring, leader, candidate, lambda criterion: 5)
+    Rating.objects.filter(rater=leader, candidate=candidate).update(comment="領導者的秘密評語")
+    client.force_login(member)
+    url = reverse("focusgroups:score_candidate", kwargs={"pk": scoring.pk, "candidate_id": candidate.pk})
+    assert "領導者的秘密評語" not in client.get(url).content.decode()
+    _score_all(scoring, member, candidate, lambda criterion: 3)
+    assert "領導者的秘密評語" in client.get(url).content.decode()
+
+
+def test_a_submitted_score_changes_only_after_the_leader_reopens_it(scoring, leader, member, consenting):
+    candidate = consenting[0]
+    _score_all(scoring, member, candidate, lambda criterion: 3)
+    criterion = scoring.criteria.first()
+    change = [RatingInput(criterion_id=criterion.pk, score=5, comment="", version=None)]
+    with pytest.raises(FocusGroupError, match="ask the leader to reopen"):
+        rating_services.ratings_save(group=scoring, candidate=candidate, rater=member, ratings=change)
+    rating_services.submission_reopen(group=scoring, candidate=candidate, rater=member, reason="評分誤植",
+                                      acting_user=leader)
+    rating_services.ratings_save(group=scoring, candidate=candidate, rater=member, ratings=change)
+    assert Rating.objects.get(rater=member, candidate=candidate, criterion=criterion).score == 5
+    [reopened] = history_list(event_prefix="submission.reopened")
+    assert reopened.additional_data["reason"] == "評分誤植" and reopened.actor == leader
+
+
+def test_the_page_saves_a_draft_as_json_for_the_autosave(client, scoring, member, consenting):
+    client.force_login(member)
+    criterion = scoring.criteria.first()
+    url = reverse("focusgroups:score_candidate", kwargs={"pk": scoring.pk, "candidate_id": consenting[0].pk})
+    response = client.post(url, {f"c{criterion.pk}-score": "4", f"c{criterion.pk}-comment": "整置穩定",
+                                 f"c{criterion.pk}-version": "0"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json()["saved"][str(criterion.pk)]["version"] == 1
+    stale = client.post(url, {f"c{criterion.pk}-score": "2", f"c{criterion.pk}-version": "0"},
+                        HTTP_ACCEPT="application/json")
+    assert stale.status_code == 409 and "changed elsewhere" in stale.json()["error"]
+    assert Rating.objects.get().score == 4
+
+
+def test_finalising_with_missing_scores_needs_a_reason(scoring, leader, member, consenting):
+    for candidate in consenting:
+        _score_all(scoring, leader, candidate, lambda criterion: 4)
+    with pytest.raises(FocusGroupError, match="Some scores are missing"):
+        outcome_services.focus_group_finalise(group=scoring, missing_scores_reason="", version=None,
+                                              acting_user=leader)
+    scoring.refresh_from_db()
+    assert scoring.state == FocusGroup.State.SCORING and not SuitabilityScore.objects.exists()
+    outcome_services.focus_group_finalise(group=scoring, missing_scores_reason="張員請假", version=None,
+                                          acting_user=leader)
+    scoring.refresh_from_db()
+    assert scoring.state == FocusGroup.State.FINALISED and scoring.missing_scores_reason == "張員請假"
+
+
+def test_finalising_ranks_the_roster_and_makes_the_offices_suitability_scores(scoring, leader, member, consenting,
+                                                                             office):
+    """Final = weighted aggregate + consensus adjustment; the office's scores become exactly the group's."""
+    best, middle, last = consenting
+    SuitabilityScore.objects.create(office=office, candidate=CandidateFactory(cycle=scoring.cycle, exam_rank=8),
+                                    score=Decimal("90"))
+    for rater in (leader, member):
+        _score_all(scoring, rater, best, lambda criterion: 5)
+        _score_all(scoring, rater, middle, lambda criterion: 4)
+        _score_all(scoring, rater, last, lambda criterion: 3 if criterion.position % 2 else 4)
+    outcome_services.outcome_adjust(group=scoring, candidate=last, adjustment="0.5", reason="實作表現優異",
+                                    version=None, acting_user=leader)
+    with pytest.raises(FocusGroupError, match="Say why"):
+        outcome_services.outcome_adjust(group=scoring, candidate=middle, adjustment="0.2", reason="",
+                                        version=None, acting_user=leader)
+    outcome_services.focus_group_finalise(group=scoring, missing_scores_reason="", version=None, acting_user=leader)
+    outcomes = {o.candidate_id: o for o in Outcome.objects.all()}
+    assert (outcomes[best.pk].final_score, outcomes[best.pk].rank) == (Decimal("5.000"), 1)
+    assert (outcomes[middle.pk].final_score, outcomes[middle.pk].rank) == (Decimal("4.000"), 2)
+    # Odd positions 1, 3, 5, 7 (weights 2, 1, 1, 1) score 3, even ones 2, 4, 6 (weights 2, 1.5, 1.5) score 4:
+    # (3·5 + 4·5) / 10 = 3.5, plus the adjustment 0.5.
+    assert (outcomes[last.pk].aggregate_score, outcomes[last.pk].final_score) == (Decimal("3.500"), Decimal("4.000"))
+    assert outcomes[last.pk].rank == 2
+    scores = dict(SuitabilityScore.objects.filter(office=office).values_list("candidate_id", "score"))
+    assert scores == {best.pk: Decimal("5.000"), middle.pk: Decimal("4.000"), last.pk: Decimal("4.000")}
+    assert set(SuitabilityScore.objects.values_list("source", flat=True)) == {SuitabilityScore.Source.FOCUS_GROUP}
+    with pytest.raises(FocusGroupError, match="finalised"):
+        rating_services.ratings_save(group=scoring, candidate=best, rater=member, ratings=[])
+
+
+def test_a_member_of_another_office_reaches_nothing_of_this_group(client, scoring, consenting):
+    other = make_user(Role.FOCUS_GROUP_LEADER, office=LandOfficeFactory())
+    client.force_login(other)
+    for name, kwargs in [("group_detail", {}), ("rubric", {}), ("score_list", {}), ("results", {}),
+                         ("score_candidate", {"candidate_id": consenting[0].pk}), ("record", {})]:
+        assert client.get(reverse(f"focusgroups:{name}", kwargs={"pk": scoring.pk, **kwargs})).status_code == 404
+
+
+def test_a_removed_member_loses_the_group(client, scoring, leader, member):
+    client.force_login(member)
+    url = reverse("focusgroups:score_list", kwargs={"pk": scoring.pk})
+    assert client.get(url).status_code == 200
+    group_services.member_remove(group=scoring, member=Member.objects.get(user=member), acting_user=leader)
+    assert client.get(url).status_code == 404
+
+
+def test_a_candidate_reaches_no_scoring_page(client, scoring, consenting):
+    client.force_login(consenting[0].user)
+    url = reverse("focusgroups:score_candidate", kwargs={"pk": scoring.pk, "candidate_id": consenting[0].pk})
+    assert client.get(url).status_code == 403
