@@ -1,7 +1,9 @@
 """A focus group from setup to finalising: members, rubric, roster, blind scoring, consensus and the office's scores."""
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -17,7 +19,9 @@ from focusgroups.services.ratings import RatingInput
 from focusgroups.services.shared import FocusGroupError
 from placement.models import SuitabilityScore
 from portfolios.services import portfolio_consent_set
+from tests.conftest import require_service
 from tests.factories import CandidateFactory, LandOfficeFactory, make_user
+from tests.media_pipeline.factories import youtube_link
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +270,147 @@ def test_a_candidate_reaches_no_scoring_page(client, scoring, consenting):
     client.force_login(consenting[0].user)
     url = reverse("focusgroups:score_candidate", kwargs={"pk": scoring.pk, "candidate_id": consenting[0].pk})
     assert client.get(url).status_code == 403
+
+
+def _at_once(*calls):
+    """Run the calls in threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - the test inspects what each writer met.
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_on_postgresql_lose_no_update(scoring, leader, member, consenting):
+    """Two members saving at once, and one member in two tabs saving different criteria, all keep their scores;
+    two tabs saving the same criterion from the same version keep exactly one, and the other is told."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL (set DATABASE_URL)")
+    candidate = consenting[0]
+    first, second = list(scoring.criteria.order_by("position")[:2])
+
+    def save(rater, criterion, score, version=0):
+        return lambda: rating_services.ratings_save(group=scoring, candidate=candidate, rater=rater, ratings=[
+            RatingInput(criterion_id=criterion.pk, score=score, comment=f"{rater.pk}:{score}", version=version)])
+
+    results = _at_once(save(leader, first, 5), save(member, first, 2), save(member, second, 4))
+    assert not [result for result in results if isinstance(result, Exception)]
+    assert dict(((r.rater_id, r.criterion_id), r.score) for r in Rating.objects.all()) == {
+        (leader.pk, first.pk): 5, (member.pk, first.pk): 2, (member.pk, second.pk): 4}
+    # Two tabs of the leader both saw version 1 of the same rating; one wins, the other is refused, none is lost.
+    results = _at_once(save(leader, first, 3, version=1), save(leader, first, 1, version=1))
+    refused = [result for result in results if isinstance(result, FocusGroupError)]
+    assert len(refused) == 1 and "changed elsewhere" in str(refused[0])
+    kept = Rating.objects.get(rater=leader, criterion=first)
+    assert kept.version == 2 and kept.score in (3, 1) and kept.comment == f"{leader.pk}:{kept.score}"
+
+
+def _rubric_post(group):
+    """The form the scoring page posts without JavaScript: every criterion scored 4, at the versions shown."""
+    return {f"c{criterion.pk}-{field}": value for criterion in group.criteria.all()
+            for field, value in (("score", "4"), ("comment", "穩定"), ("version", "0"))}
+
+
+def test_the_leader_runs_a_group_through_its_pages(client, office, cycle, leader, member, consenting):
+    """Start, add a member, fix the roster, open scoring, score and submit, close, adjust, finalise: all by page."""
+    client.force_login(leader)
+    client.cookies["django_language"] = "en"
+    assert client.post(reverse("focusgroups:group_start", kwargs={"office_id": office.pk})).status_code == 302
+    group = FocusGroup.objects.get()
+    url = lambda name, **kwargs: reverse(f"focusgroups:{name}", kwargs={"pk": group.pk, **kwargs})  # noqa: E731
+    assert client.post(url("members"), {"email": member.email}).status_code == 302
+    assert client.post(url("sessions"), {"starts_at": "2026-12-10T14:00", "duration_minutes": "90",
+                                         "meeting_url": "https://meet.example.org/fg", "agenda": "評分說明"}
+                       ).status_code == 302
+    roster = client.get(url("roster")).content.decode()
+    assert all(candidate.name in roster for candidate in consenting)
+    assert client.post(url("roster"), {"candidates": [str(c.pk) for c in consenting[:2]],
+                                       "version": str(group.version)}).status_code == 302
+    group.refresh_from_db()
+    assert client.post(url("scoring_open"), {"version": str(group.version)}).status_code == 302
+    group.refresh_from_db()
+    assert group.state == FocusGroup.State.SCORING
+    for name in ("group_detail", "members", "rubric", "sessions", "roster", "score_list", "results", "finalise"):
+        assert client.get(url(name)).status_code == 200, name
+    for candidate in consenting[:2]:
+        page = client.get(url("score_candidate", candidate_id=candidate.pk))
+        assert page.status_code == 200 and "Submit my scores" in page.content.decode()
+        assert client.post(url("score_submit", candidate_id=candidate.pk), _rubric_post(group)).status_code == 302
+    assert "The aggregate is ready once" in client.get(url("results")).content.decode()
+    group.refresh_from_db()
+    assert client.post(url("scoring_close"), {"version": str(group.version)}).status_code == 302
+    results = client.get(url("results")).content.decode()
+    assert "Krippendorff" in results and consenting[0].name in results
+    group.refresh_from_db()
+    assert client.post(url("outcome_adjust", candidate_id=consenting[1].pk),
+                       {"adjustment": "-0.25", "reason": "溝通略弱", "version": str(group.version)}).status_code == 302
+    group.refresh_from_db()
+    confirm = client.get(url("finalise")).content.decode()
+    assert "Some scores are missing" in confirm and 'name="missing_scores_reason"' in confirm
+    refused = client.post(url("finalise"), {"version": str(group.version), "missing_scores_reason": ""})
+    assert refused.status_code == 400 and FocusGroup.objects.get().state == FocusGroup.State.CLOSED
+    assert client.post(url("finalise"), {"version": str(group.version),
+                                         "missing_scores_reason": "張員未能出席"}).status_code == 302
+    record = client.get(url("record")).content.decode()
+    assert "張員未能出席" in record and "溝通略弱" in record
+    export = client.get(url("record_export", fmt="csv")).content.decode("utf-8-sig").splitlines()
+    assert export[0].startswith("rank,exam_number,name")
+    assert [line.split(",")[:2] for line in export[1:]] == [["1", consenting[0].exam_number],
+                                                             ["2", consenting[1].exam_number]]
+    assert client.get(url("record_export", fmt="xlsx")).status_code == 200
+    assert dict(SuitabilityScore.objects.values_list("candidate_id", "score")) == {
+        consenting[0].pk: Decimal("4.000"), consenting[1].pk: Decimal("3.750")}
+
+
+def test_the_results_and_scoring_pages_keep_a_constant_number_of_queries(client, scoring, leader, member,
+                                                                         consenting, cycle, office, page_queries):
+    """The leader's aggregate page costs the same with three candidates as with six, and the scoring page the
+    same with one note as with five."""
+    for candidate in consenting:
+        for rater in (leader, member):
+            _score_all(scoring, rater, candidate, lambda criterion: 3 + criterion.position % 3)
+    group_services.scoring_close(group=scoring, version=None, acting_user=leader)
+    client.force_login(leader)
+    results = reverse("focusgroups:results", kwargs={"pk": scoring.pk})
+    few = page_queries(client, results).count
+    # Three more candidates join the roster (put back in setup for that) and are scored by both raters.
+    FocusGroup.objects.filter(pk=scoring.pk).update(state=FocusGroup.State.SETUP)
+    more = [CandidateFactory(cycle=cycle, exam_rank=rank, user=make_user(Role.CANDIDATE)) for rank in (4, 5, 6)]
+    for candidate in more:
+        portfolio_consent_set(candidate=candidate, office_ids=[office.pk], acting_user=candidate.user)
+    group_services.roster_fix(group=scoring, candidate_ids=[c.pk for c in consenting + more], version=None,
+                              acting_user=leader)
+    group_services.scoring_open(group=scoring, version=None, acting_user=leader)
+    for candidate in more:
+        for rater in (leader, member):
+            _score_all(scoring, rater, candidate, lambda criterion: 2 + criterion.position % 4)
+    assert page_queries(client, results).count == few
+    candidate = consenting[0]
+    video = youtube_link(candidate=candidate)
+    scoring_page = reverse("focusgroups:score_candidate", kwargs={"pk": scoring.pk, "candidate_id": candidate.pk})
+
+    def note(number):
+        rating_services.video_note_add(group=scoring, candidate=candidate, video=video, rater=leader,
+                                       at_seconds=number * 10, text=f"第{number}則")
+
+    note(1)
+    one_note = page_queries(client, scoring_page)
+    assert "第1則" in one_note.response.content.decode()
+    for number in range(2, 6):
+        note(number)
+    assert page_queries(client, scoring_page).count == one_note.count
