@@ -23,9 +23,12 @@ from .shared import (
 
 
 def evidence_add(*, candidate: Candidate, uploaded_file, title: str, acting_user,
-                 video: Video | None = None) -> EvidenceFile:
+                 video: Video | None = None, for_reply: bool = False) -> EvidenceFile:
     """Store a PDF, JPEG or PNG for a candidate after checking its first bytes, whatever its name says."""
-    require_submissions_open(candidate, SUBMISSIONS_CLOSED_FOR_ADDING)
+    # A focus group asks its questions after the submissions deadline, and the candidate's answer may need a file;
+    # the focus-group reply service checks its own deadline, so only the submissions gate is skipped for it.
+    if not for_reply:
+        require_submissions_open(candidate, SUBMISSIONS_CLOSED_FOR_ADDING)
     if uploaded_file.size > settings.MEDIA_EVIDENCE_MAX_BYTES:
         raise MediaError(problem_message("evidence_too_large", {"size": uploaded_file.size,
                                                                 "limit": settings.MEDIA_EVIDENCE_MAX_BYTES}))

@@ -64,7 +64,7 @@ def youtube_checks_configured() -> bool:
 # ---- Adding and checking links ---------------------------------------------------------------------------------
 
 def video_youtube_add(*, url: str, title: str, acting_user, candidate: Candidate | None = None,
-                      office: LandOffice | None = None) -> Video:
+                      office: LandOffice | None = None, for_reply: bool = False) -> Video:
     """Keep a YouTube link for its owner and queue its check; without an API key it stays "not verified"."""
     try:
         youtube_id = parse_video_id(url)
@@ -81,7 +81,10 @@ def video_youtube_add(*, url: str, title: str, acting_user, candidate: Candidate
             video_youtube_recheck(video=existing, acting_user=acting_user)
             raise AlreadyListed(_("This video is already in the list; it is being checked again."), rechecking=True)
         raise AlreadyListed(_("This video is already in the list."), rechecking=False)
-    require_submissions_open(candidate, SUBMISSIONS_CLOSED_FOR_ADDING)
+    # A focus group's question comes after the submissions deadline and may ask for a video; the focus-group reply
+    # service checks its own deadline, so only the submissions gate is skipped for it.
+    if not for_reply:
+        require_submissions_open(candidate, SUBMISSIONS_CLOSED_FOR_ADDING)
     state = Video.State.PENDING if youtube.is_configured() else Video.State.NOT_VERIFIED
     with transaction.atomic():
         video = Video.objects.create(
