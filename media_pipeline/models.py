@@ -131,7 +131,7 @@ class Video(models.Model):
 
     @property
     def embed_url(self) -> str:
-        return embed_url(self.youtube_id) if self.youtube_id else ""
+        return embed_url(self.youtube_id, base=settings.YOUTUBE_EMBED_BASE) if self.youtube_id else ""
 
     @property
     def published_watch_url(self) -> str:

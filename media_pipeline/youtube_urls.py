@@ -61,6 +61,10 @@ def watch_url(video_id: str) -> str:
     return f"https://www.youtube.com/watch?v={video_id}"
 
 
-def embed_url(video_id: str) -> str:
-    """Return the privacy-enhanced embed address, which sets no cookies until the viewer presses play."""
-    return f"https://www.youtube-nocookie.com/embed/{video_id}"
+# The privacy-enhanced player, which sets no cookies until the viewer presses play.
+EMBED_BASE = "https://www.youtube-nocookie.com/embed/"
+
+
+def embed_url(video_id: str, base: str = EMBED_BASE) -> str:
+    """Return the embed address of a video; `base` is another player's address (tests serve one on loopback)."""
+    return f"{base}{video_id}"

@@ -200,6 +200,8 @@ YOUTUBE_MAX_ATTEMPTS = env.int("YOUTUBE_MAX_ATTEMPTS", default=5)
 YOUTUBE_RETRY_BASE_SECONDS = env.float("YOUTUBE_RETRY_BASE_SECONDS", default=1.0)
 # A CA bundle for the YouTube endpoint; only tests need one (their loopback HTTPS server is self-signed).
 YOUTUBE_API_CA_CERTS = env("YOUTUBE_API_CA_CERTS", default="")
+# Where players are embedded from; the browser tests, which have no internet, point it at a loopback player.
+YOUTUBE_EMBED_BASE = env("YOUTUBE_EMBED_BASE", default="https://www.youtube-nocookie.com/embed/")
 # Keep Google's OAuth tokens so a candidate can publish an upload to their own channel (media_pipeline).
 SOCIALACCOUNT_STORE_TOKENS = True
 # Resumable upload chunk size for publishing to a candidate's channel; Google needs multiples of 256 KiB.
