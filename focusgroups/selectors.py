@@ -127,16 +127,27 @@ def ratings_for_member(*, group: FocusGroup, candidate, user) -> RatingsView:
     return view
 
 
-def ratings_by_rater(group: FocusGroup) -> dict[tuple[int, int], dict[int, int]]:
-    """Return every submitted score, as (rater id, candidate id) -> {criterion id: score}, for the leader."""
-    submitted = set(Submission.objects.filter(group=group, submitted_at__isnull=False)
-                    .values_list("rater_id", "candidate_id"))
+def ratings_by_rater(group: FocusGroup, *, candidate=None) -> dict[tuple[int, int], dict[int, int]]:
+    """Return submitted scores, as (rater id, candidate id) -> {criterion id: score}, for the leader."""
+    submissions = Submission.objects.filter(group=group, submitted_at__isnull=False)
+    ratings = Rating.objects.filter(group=group, score__isnull=False)
+    if candidate is not None:
+        submissions, ratings = submissions.filter(candidate=candidate), ratings.filter(candidate=candidate)
+    submitted = set(submissions.values_list("rater_id", "candidate_id"))
     table: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    for rater, candidate, criterion, score in Rating.objects.filter(group=group, score__isnull=False).values_list(
+    for rater, candidate_id, criterion, score in ratings.values_list(
             "rater_id", "candidate_id", "criterion_id", "score"):
-        if (rater, candidate) in submitted:
-            table[(rater, candidate)][criterion] = score
+        if (rater, candidate_id) in submitted:
+            table[(rater, candidate_id)][criterion] = score
     return dict(table)
+
+
+def comments_for_candidate(*, group: FocusGroup, candidate) -> list[Rating]:
+    """Return the submitted ratings of a candidate that carry a comment, with their rater and criterion."""
+    submitted = Submission.objects.filter(group=group, candidate=candidate, submitted_at__isnull=False)
+    return list(Rating.objects.filter(group=group, candidate=candidate, rater_id__in=submitted.values("rater_id"))
+                .exclude(comment="").select_related("rater", "criterion").order_by("criterion__position",
+                                                                                     "rater__name"))
 
 
 def my_submissions(*, group: FocusGroup, user) -> set[int]:

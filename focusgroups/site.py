@@ -33,6 +33,7 @@ ACCESS = {
     "focusgroups:note_add": RATERS,
     "focusgroups:note_remove": RATERS,
     "focusgroups:results": LEADERS,
+    "focusgroups:result_detail": LEADERS,
     "focusgroups:outcome_adjust": LEADERS,
     "focusgroups:submission_reopen": LEADERS,
     "focusgroups:finalise": LEADERS,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/candidates/<int:candidate_id>/notes/", views.note_add, name="note_add"),
     path("<int:pk>/notes/<int:note_id>/remove/", views.note_remove, name="note_remove"),
     path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/results/<int:candidate_id>/", views.result_detail, name="result_detail"),
     path("<int:pk>/results/<int:candidate_id>/adjust/", views.outcome_adjust, name="outcome_adjust"),
     path("<int:pk>/results/<int:candidate_id>/reopen/", views.submission_reopen, name="submission_reopen"),
     path("<int:pk>/finalise/", views.finalise, name="finalise"),

@@ -421,26 +421,31 @@ def note_remove(request, pk, note_id):
 
 # ---- Results, consensus and finalising (leader) -------------------------------------------------------------------
 
+def _shown(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
 def _results_context(group):
+    """Return the aggregate table: one row per rostered candidate, best first, with its outcome."""
     result = selectors.aggregate_of(group)
     criteria = selectors.criteria_of(group)
     candidates = {candidate.pk: candidate for candidate in selectors.roster_of(group)}
     outcomes = selectors.outcomes_of(group)
-    members_list = [member for member in selectors.members_of(group) if member.user_id]
-    by_rater = selectors.ratings_by_rater(group)
-    rows = []
-    for item in result.candidates:
-        outcome = outcomes.get(item.candidate)
-        rows.append({
-            "result": item, "candidate": candidates[item.candidate], "outcome": outcome,
-            "criteria": [{"criterion": criterion, "mean": item.by_criterion.get(criterion.pk),
-                          "spread": item.spread.get(criterion.pk, 0),
-                          "disagree": criterion.pk in item.disagreement} for criterion in criteria],
-            "raters": [{"member": member, "scores": by_rater.get((member.user_id, item.candidate))}
-                       for member in members_list],
-        })
-    return {"group": group, "result": result, "rows": rows, "criteria": criteria, "members": members_list,
+    names = {criterion.pk: criterion.name for criterion in criteria}
+    # Figures are formatted here rather than by template filters: the page lists every rostered candidate.
+    rows = [{"result": item, "candidate": candidates[item.candidate], "outcome": outcomes.get(item.candidate),
+             "weighted": _shown(item.weighted), "standardised": _shown(item.standardised),
+             "disagreements": [(names[key], item.spread.get(key, 0)) for key in item.disagreement],
+             "disagreement_text": "、".join(f"{names[key]} ({item.spread.get(key, 0)})" for key in item.disagreement)}
+            for item in result.candidates]
+    return {"group": group, "result": result, "rows": rows, "criteria": criteria,
+            "members": [member for member in selectors.members_of(group) if member.user_id],
             "progress": selectors.progress_of(group)}
+
+
+def _results_visible(group, progress) -> bool:
+    return group.state in (FocusGroup.State.CLOSED, FocusGroup.State.FINALISED) or (
+        group.state == FocusGroup.State.SCORING and progress.complete)
 
 
 @require_GET
@@ -448,12 +453,37 @@ def results(request, pk):
     """The aggregate, the disagreements and each rater's scores, once everyone submitted or scoring closed."""
     group = access.group_get_for_leader(request.user, pk)
     progress = selectors.progress_of(group)
-    visible = group.state in (FocusGroup.State.CLOSED, FocusGroup.State.FINALISED) or (
-        group.state == FocusGroup.State.SCORING and progress.complete)
+    visible = _results_visible(group, progress)
     context = _results_context(group) if visible else {"group": group, "progress": progress}
-    context.update({"visible": visible, "adjust_form": AdjustForm(initial={"version": group.version}),
-                    "version_form": VersionForm(initial={"version": group.version})})
+    context["visible"] = visible
     return render(request, "focusgroups/results.html", context)
+
+
+@require_GET
+def result_detail(request, pk, candidate_id):
+    """One candidate's aggregate with each rater's scores and comments, the adjustment form and reopening."""
+    group = access.group_get_for_leader(request.user, pk)
+    candidate = access.roster_candidate_get(group, candidate_id)
+    progress = selectors.progress_of(group)
+    if not _results_visible(group, progress):
+        messages.info(request, _("The aggregate is ready once every member has submitted, or when you close "
+                                 "scoring."))
+        return redirect("focusgroups:results", pk=group.pk)
+    result = selectors.aggregate_of(group).result_for(candidate.pk)
+    criteria = selectors.criteria_of(group)
+    by_rater = selectors.ratings_by_rater(group, candidate=candidate)
+    members_list = [member for member in selectors.members_of(group) if member.user_id]
+    raters = [{"member": member, "submitted": (member.user_id, candidate.pk) in by_rater,
+               "scores": [by_rater.get((member.user_id, candidate.pk), {}).get(criterion.pk)
+                          for criterion in criteria]} for member in members_list]
+    return render(request, "focusgroups/result_detail.html", {
+        "group": group, "candidate": candidate, "result": result, "criteria": criteria, "raters": raters,
+        "criterion_rows": [{"criterion": criterion, "mean": result.by_criterion.get(criterion.pk),
+                            "spread": result.spread.get(criterion.pk, 0),
+                            "disagree": criterion.pk in result.disagreement} for criterion in criteria],
+        "outcome": selectors.outcomes_of(group).get(candidate.pk),
+        "comments": selectors.comments_for_candidate(group=group, candidate=candidate),
+    })
 
 
 @require_POST
@@ -466,7 +496,7 @@ def outcome_adjust(request, pk, candidate_id):
             group=group, candidate=candidate, adjustment=form.cleaned_data["adjustment"],
             reason=form.cleaned_data["reason"], version=form.cleaned_data["version"], acting_user=request.user),
             _("The adjustment is recorded."))
-    return redirect("focusgroups:results", pk=group.pk)
+    return redirect("focusgroups:result_detail", pk=group.pk, candidate_id=candidate.pk)
 
 
 @require_POST
@@ -483,7 +513,7 @@ def submission_reopen(request, pk, candidate_id):
                                                             reason=form.cleaned_data["reason"],
                                                             acting_user=request.user),
          _("The scores are reopened; the member can change them and submit again."))
-    return redirect("focusgroups:results", pk=group.pk)
+    return redirect("focusgroups:result_detail", pk=group.pk, candidate_id=candidate.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -526,7 +556,7 @@ def _record_rows(context):
                outcome.adjustment if outcome else 0, outcome.adjustment_reason if outcome else "",
                outcome.final_score if outcome and outcome.final_score is not None else "",
                result.raters, result.missing,
-               "、".join(item["criterion"].name for item in row["criteria"] if item["disagree"])]
+               "、".join(name for name, _spread in row["disagreements"])]
 
 
 @require_GET

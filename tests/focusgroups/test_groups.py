@@ -356,6 +356,8 @@ def test_the_leader_runs_a_group_through_its_pages(client, office, cycle, leader
     assert client.post(url("scoring_close"), {"version": str(group.version)}).status_code == 302
     results = client.get(url("results")).content.decode()
     assert "Krippendorff" in results and consenting[0].name in results
+    detail = client.get(url("result_detail", candidate_id=consenting[0].pk)).content.decode()
+    assert "穩定" in detail and "Why reopen these scores?" in detail
     group.refresh_from_db()
     assert client.post(url("outcome_adjust", candidate_id=consenting[1].pk),
                        {"adjustment": "-0.25", "reason": "溝通略弱", "version": str(group.version)}).status_code == 302
