@@ -4,15 +4,22 @@ Members and the leader ask a rostered candidate and follow the thread; the candi
 them on the roster, their sessions' times and agendas, and the questions to them, and replies. A candidate never
 sees a score, a note, or another candidate. Scope is in access.py: an id outside it answers 404.
 """
+from collections import defaultdict
+
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import clock
+from placement.phases import cycle_phase
+
 from . import access, selectors
 from .forms_questions import CandidateReplyForm, FollowUpForm, QuestionAskForm
+from .models import CandidateQuestion, QuestionReply
 from .services import questions as question_services
-from .services.shared import FocusGroupError
+from .services.shared import GROUP_PHASES, FocusGroupError
 
 # ---- Members and the leader -------------------------------------------------------------------------------------
 
@@ -21,7 +28,7 @@ def _member_page(request, *, group, candidate, questions, question=None, ask_for
     return render(request, "focusgroups/question_thread.html", {
         "group": group, "candidate": candidate, "questions": questions, "question": question,
         "ask_form": ask_form or QuestionAskForm(), "follow_up_form": follow_up_form or FollowUpForm(),
-        "for_candidate": False,
+        "for_candidate": False, "single_thread": question is not None,
     }, status=status)
 
 
@@ -70,16 +77,33 @@ def question_thread(request, question_id):
 
 # ---- The candidate ----------------------------------------------------------------------------------------------
 
+def _questions_to(candidates) -> dict[tuple[int, int], list]:
+    """Return the questions to these candidacies with their threads, by (group id, candidate id), in one read."""
+    questions = (CandidateQuestion.objects.filter(candidate__in=candidates).select_related("asked_by", "candidate")
+                 .prefetch_related(Prefetch("replies", queryset=QuestionReply.objects.select_related("author", "video")
+                                            .prefetch_related("evidence"))).order_by("created_at", "pk"))
+    by_group: dict[tuple[int, int], list] = defaultdict(list)
+    for question in questions:
+        by_group[(question.group_id, question.candidate_id)].append(question)
+    return by_group
+
+
 @require_GET
 def candidate_groups(request):
     """List the focus groups that have the candidate on their roster, their sessions, and the questions asked."""
-    rows = []
-    for candidate in access.candidacies_of(request.user).select_related("cycle").order_by("-cycle__year", "-pk"):
-        for group in selectors.groups_for_candidate(candidate=candidate):
-            rows.append({"group": group, "candidate": candidate,
-                         "questions": selectors.questions_for_group(group=group, candidate=candidate)})
-    return render(request, "focusgroups/candidate_groups.html", {
-        "rows": rows, "has_candidacy": access.candidacies_of(request.user).exists()})
+    candidates = list(access.candidacies_of(request.user).select_related("cycle", "user")
+                      .order_by("-cycle__year", "-pk"))
+    questions = _questions_to(candidates)
+    rows = [{"group": group, "candidate": candidate, "questions": questions.get((group.pk, candidate.pk), [])}
+            for candidate in candidates for group in selectors.groups_for_candidate(candidate=candidate)]
+    return render(request, "focusgroups/candidate_groups.html", {"rows": rows, "has_candidacy": bool(candidates)})
+
+
+def _reply_open(question) -> bool:
+    """Say whether the candidate may still reply: before the question's deadline, in a group that can change."""
+    group = question.group
+    return (clock.now() <= question.reply_due_at and not group.is_finalised
+            and cycle_phase(group.cycle) in GROUP_PHASES)
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,4 +126,5 @@ def candidate_question(request, question_id):
     return render(request, "focusgroups/question_thread.html", {
         "group": question.group, "candidate": question.candidate, "questions": questions, "question": question,
         "reply_form": form if request.method == "POST" else CandidateReplyForm(), "for_candidate": True,
+        "single_thread": True, "reply_open": _reply_open(question),
     }, status=400 if request.method == "POST" else 200)

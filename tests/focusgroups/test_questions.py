@@ -10,9 +10,11 @@ from django.utils import timezone
 from accounts.roles import Role
 from core import clock
 from focusgroups.models import CandidateQuestion, QuestionReply, Rating, RosterEntry, Session
-from focusgroups.services.questions import question_ask
+from focusgroups.services.groups import focus_group_create, roster_fix
+from focusgroups.services.questions import question_ask, question_reply
 from focusgroups.services.shared import FocusGroupError
 from media_pipeline.models import EvidenceFile, Video
+from portfolios.services import portfolio_consent_set
 from tests.factories import LandOfficeFactory, make_user
 from tests.focusgroups.conftest import signed_in
 from tests.media_pipeline.factories import PNG, YOUTUBE_ID
@@ -98,6 +100,8 @@ def test_the_candidate_replies_with_text_and_a_png_and_the_member_sees_it(
         fg_group, fg_member, fg_leader, fg_candidate, on_commit, mailoutbox):
     """The reply is stored as the candidate's evidence, after the submissions deadline; the asker is emailed."""
     question = _asked(fg_group, fg_candidate, fg_leader)
+    form_page = signed_in(fg_candidate.user).get(_reply_url(question)).content.decode()
+    assert f"Question from the focus group of {fg_group.office.name_en}" in form_page
     with on_commit(execute=True):
         response = signed_in(fg_candidate.user).post(_reply_url(question), {
             "text": "附上測站照片，為陽明山區的導線點。", "files": [_png()]})
@@ -194,14 +198,17 @@ def test_the_candidate_page_shows_the_schedule_and_questions_but_no_score_or_not
     RosterEntry.objects.create(group=fg_group, candidate=other, added_at=clock.now())
     CandidateQuestion.objects.create(group=fg_group, candidate=other, asked_by=fg_leader, text="給別人的問題",
                                      reply_due_at=clock.now() + dt.timedelta(days=1), created_at=clock.now())
-    _asked(fg_group, fg_candidate, fg_leader, text="請補充水準測量成果。")
+    mine = _asked(fg_group, fg_candidate, fg_leader, text="請補充水準測量成果。")
+    question_reply(question=mine, author=fg_member, text="請一併附上閉合差。")
     response = signed_in(fg_candidate.user).get(reverse("focusgroups:candidate_groups"))
     assert response.status_code == 200
     page = response.content.decode()
     assert fg_office.name_en in page
     assert "https://meet.example.org/fg-1" in page and "說明評比流程" in page and "90" in page
-    assert "請補充水準測量成果。" in page
-    for hidden in ("評語：儀器操作熟練", "會議紀錄：只給組員看", "給別人的問題", other.name, fg_leader.name):
+    assert "請補充水準測量成果。" in page and "請一併附上閉合差。" in page
+    # Members' names stay inside the group: the candidate reads "The focus group".
+    for hidden in ("評語：儀器操作熟練", "會議紀錄：只給組員看", "給別人的問題", other.name, fg_leader.name,
+                   fg_member.name):
         assert hidden not in page
 
 
@@ -218,3 +225,33 @@ def test_replies_stay_closed_once_the_group_is_past_its_deadline(fg_group, fg_le
     response = signed_in(fg_candidate.user).post(_reply_url(question), {"text": "回覆"})
     assert response.status_code == 400
     assert not QuestionReply.objects.exists() and not Video.objects.exists()
+
+
+def _another_group_with_a_thread(candidate, offices):
+    """Give the candidate one more office's group: consent, roster, a session, and a question with a filed reply."""
+    office = LandOfficeFactory()
+    offices.append(office)
+    portfolio_consent_set(candidate=candidate, office_ids=[item.pk for item in offices], acting_user=candidate.user)
+    leader = make_user(Role.FOCUS_GROUP_LEADER, office=office)
+    group = focus_group_create(office=office, cycle=candidate.cycle, leader=leader)
+    roster_fix(group=group, candidate_ids=[candidate.pk], version=None, acting_user=leader)
+    Session.objects.create(group=group, starts_at=clock.now() + dt.timedelta(days=2),
+                           meeting_url="https://meet.example.org/x", agenda="議程")
+    question = _asked(group, candidate, leader)
+    question_reply(question=question, author=candidate.user, text="回覆", evidence_files=[_png()])
+    question_reply(question=question, author=leader, text="追問")
+
+
+def test_the_candidate_page_reads_in_constant_queries(fg_group, fg_leader, fg_candidate, fg_office, page_queries):
+    """Each group adds rows, not queries: the page costs the same with one group as with three."""
+    offices = [fg_office]
+    question = _asked(fg_group, fg_candidate, fg_leader)
+    question_reply(question=question, author=fg_candidate.user, text="回覆", evidence_files=[_png()])
+    client = signed_in(fg_candidate.user)
+    url = reverse("focusgroups:candidate_groups")
+    one = page_queries(client, url)
+    _another_group_with_a_thread(fg_candidate, offices)
+    _another_group_with_a_thread(fg_candidate, offices)
+    three = page_queries(client, url)
+    assert three.response.content.decode().count("回覆") == 3
+    assert three.count == one.count
