@@ -255,3 +255,12 @@ def test_the_candidate_page_reads_in_constant_queries(fg_group, fg_leader, fg_ca
     three = page_queries(client, url)
     assert three.response.content.decode().count("回覆") == 3
     assert three.count == one.count
+
+
+def test_the_scoring_page_shows_the_threads_and_asks_through_the_ask_address(fg_group, fg_member, fg_leader,
+                                                                            fg_candidate):
+    question = _asked(fg_group, fg_candidate, fg_leader, text="請說明重測專案經驗。")
+    page = signed_in(fg_member).get(reverse("focusgroups:score_candidate", kwargs={
+        "pk": fg_group.pk, "candidate_id": fg_candidate.pk})).content.decode()
+    assert "請說明重測專案經驗。" in page and _thread_url(question) in page
+    assert f'action="{_ask_url(fg_group, fg_candidate)}"' in page
