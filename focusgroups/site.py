@@ -6,7 +6,8 @@ the groups they are an active member of, a candidate only what concerns their ow
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import LEADER, MEMBER
-from core.registry import NavigationEntry
+from accounts.roles import Role
+from core.registry import NavigationEntry, Panel
 
 from .site_questions import ACCESS as QUESTION_ACCESS
 from .site_questions import NAVIGATION as QUESTION_NAVIGATION
@@ -46,3 +47,23 @@ NAVIGATION = [
     NavigationEntry("focusgroups:my_groups", _("Focus groups"), position=44),
     *QUESTION_NAVIGATION,
 ]
+
+
+def dashboard_panels(request) -> list[Panel]:
+    """Show raters their groups and what is left to score; candidates the groups that have them and open questions."""
+    from . import access, selectors
+
+    user = request.user
+    panels = []
+    if user.roles & {Role.FOCUS_GROUP_LEADER, Role.FOCUS_GROUP_MEMBER}:
+        panels.append(Panel("focusgroups/_dashboard_rater.html", {"rater_tasks": selectors.rater_tasks(user),
+                                                                   "leads": bool(access.led_office_ids(user))}))
+    if Role.CANDIDATE in user.roles:
+        candidate_ids = list(access.candidacies_of(user).filter(cycle__is_current=True).values_list("pk", flat=True))
+        groups = [group for candidate_id in candidate_ids
+                  for group in selectors.groups_for_candidate(candidate=candidate_id)]
+        if groups:
+            panels.append(Panel("focusgroups/_dashboard_candidate.html", {
+                "candidate_groups": groups,
+                "open_questions": selectors.open_questions_count(candidate_ids=candidate_ids)}))
+    return panels

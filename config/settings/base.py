@@ -39,11 +39,12 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "placement",
-    "focusgroups",
     "media_pipeline",
     "offices",
     "practice",
     "portfolios",
+    # After the apps it builds on, so its demo data loads after theirs.
+    "focusgroups",
 ]
 
 MIDDLEWARE = [

@@ -416,3 +416,16 @@ def test_the_results_and_scoring_pages_keep_a_constant_number_of_queries(client,
     for number in range(2, 6):
         note(number)
     assert page_queries(client, scoring_page).count == one_note.count
+
+
+def test_the_dashboard_tells_raters_what_is_left_and_candidates_who_reviews_them(client, scoring, member, consenting):
+    _score_all(scoring, member, consenting[0], lambda criterion: 4)
+    client.force_login(member)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "you have submitted 1 of 3 candidates" in page
+    assert reverse("focusgroups:score_list", kwargs={"pk": scoring.pk}) in page
+    client.force_login(consenting[0].user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "1 land office" in page and "focus group has you on its roster." in page
+    assert "you have submitted" not in page
