@@ -31,10 +31,11 @@ def test_every_back_office_list_search_and_first_row_opens_on_the_demo_data(clie
             opened.add(model._meta.label_lower)
     # The demo fills the new apps' models, so their row pages are really opened, not skipped.
     assert {"offices.officeprofile", "practice.question", "practice.practicaltask", "portfolios.portfolio",
-            "portfolios.videodescription", "portfolios.portfolioconsent", "media_pipeline.video"} <= opened
+            "portfolios.videodescription", "portfolios.portfolioconsent", "media_pipeline.video",
+            "focusgroups.focusgroup", "focusgroups.candidatequestion"} <= opened
 
 
-@pytest.mark.parametrize("app_label", ["offices", "practice", "portfolios"])
+@pytest.mark.parametrize("app_label", ["offices", "practice", "portfolios", "focusgroups"])
 def test_the_apps_whose_pages_write_offer_no_add_or_delete_in_the_back_office(client, app_label):
     client.force_login(make_user(superuser=True))
     registered = [(model, model_admin) for model, model_admin in admin.site._registry.items()

@@ -40,7 +40,8 @@ def test_the_menu_keeps_its_order_across_apps():
     assert [entry.url_name for entry in registry.navigation_entries()] == [
         "dashboard", "offices:discovery", "media_pipeline:my_videos", "portfolios:mine",
         "focusgroups:candidate_groups", "media_pipeline:our_videos", "offices:our_profile", "practice:question_bank",
-        "practice:task_answers", "accounts:invitation_list", "focusgroups:my_groups", "portfolios:evaluated", "placement:preference_edit", "practice:my_practice", "placement:cycle_detail",
+        "practice:task_answers", "accounts:invitation_list", "focusgroups:my_groups", "portfolios:evaluated",
+        "placement:preference_edit", "practice:my_practice", "placement:cycle_detail",
         "placement:cycle_candidate_list", "placement:run_list", "placement:cycle_results", "offices:profile_list",
         "history:log", "admin:index",
     ]

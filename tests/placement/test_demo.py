@@ -43,6 +43,14 @@ def test_loading_the_demo_twice_changes_nothing():
     # Six offices publish a bank of four questions and a task; the twelve best-ranked candidates (the demo
     # account among them) each describe a video in four steps and consent for the demo office.
     assert first[10:] == [24, 6, 12, 48, 12]
+    # 大安所's focus group scored everyone who consents for it (those twelve, and by default the candidates who
+    # ranked it) and finalised: its scores are the office's, from the group.
+    from focusgroups.models import FocusGroup
+
+    group = FocusGroup.objects.get()
+    assert group.state == FocusGroup.State.FINALISED and group.roster.count() > 12
+    assert group.outcomes.filter(rank__isnull=False).count() == group.roster.count()
+    assert set(group.office.suitability_scores.values_list("source", flat=True)) == {"focus_group"}
     for spec in DEMO_ACCOUNTS:
         assert spec.email in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()
