@@ -127,6 +127,11 @@ def history_list(*, event_prefix: str | None = None, model: type[Model] | Conten
     return _with_shape(entries)
 
 
+def history_where(condition: Q) -> QuerySet[LogEntry]:
+    """Return the entries matching a condition on LogEntry, newest first (for an app's own scoped history)."""
+    return _with_shape(LogEntry.objects.filter(condition))
+
+
 def _with_shape(entries: QuerySet[LogEntry]) -> QuerySet[LogEntry]:
     # One query however many entries a page shows: every reader displays the actor and the subject's type.
     return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")

@@ -65,9 +65,11 @@ def _field_label(model, field_name: str) -> str:
     if model is None:
         return field_name
     try:
-        return capfirst(model._meta.get_field(field_name).verbose_name)
+        field = model._meta.get_field(field_name)
     except FieldDoesNotExist:
         return field_name
+    # A reverse relation (a group's members, say) has no verbose name of its own; its name is what there is.
+    return capfirst(getattr(field, "verbose_name", field_name))
 
 
 def _shown(value) -> str:
@@ -84,7 +86,8 @@ def _shown(value) -> str:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
 
 
-def _history_row(entry: LogEntry) -> HistoryRow:
+def history_row(entry: LogEntry) -> HistoryRow:
+    """Return an entry as the history tables show it."""
     model = entry.content_type.model_class()
     changes = []
     for field_name, values in (entry.changes or {}).items():
@@ -107,5 +110,5 @@ def history_log(request):
     criteria = form.cleaned_data if form.is_valid() else {}
     entries = history_list(event_prefix=criteria.get("event") or None, model=criteria.get("subject_type"))
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [_history_row(entry) for entry in page]
+    rows = [history_row(entry) for entry in page]
     return render(request, "history/log.html", {"form": form, "page": page, "rows": rows})

@@ -203,3 +203,14 @@ def open_questions_count(*, candidate_ids) -> int:
     """Return how many questions to these candidates have no reply from the candidate yet."""
     return (CandidateQuestion.objects.filter(candidate_id__in=list(candidate_ids))
             .exclude(replies__author=models.F("candidate__user")).distinct().count())
+
+
+def group_history(group: FocusGroup):
+    """Return every audit entry about the group: its own, and those of its rows, which name it as `group`."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from core.audit import history_where
+
+    return history_where(Q(content_type=ContentType.objects.get_for_model(FocusGroup), object_pk=str(group.pk))
+                         | Q(additional_data__group=group.pk))

@@ -39,6 +39,7 @@ ACCESS = {
     "focusgroups:submission_reopen": LEADERS,
     "focusgroups:finalise": LEADERS,
     "focusgroups:record": LEADERS,
+    "focusgroups:history": LEADERS,
     "focusgroups:record_export": LEADERS,
     **QUESTION_ACCESS,
 }

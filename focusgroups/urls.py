@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/results/<int:candidate_id>/reopen/", views.submission_reopen, name="submission_reopen"),
     path("<int:pk>/finalise/", views.finalise, name="finalise"),
     path("<int:pk>/record/", views.record, name="record"),
+    path("<int:pk>/history/", views.group_history, name="history"),
     path("<int:pk>/record.<str:fmt>", views.record_export, name="record_export"),
     *question_patterns,
 ]

@@ -1,10 +1,12 @@
 """Thin views of the focus groups: the leader sets up and finalises, members score. Scope is in access.py."""
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.history_views import history_row
 from media_pipeline import selectors as media_selectors
 from placement import selectors as placement_selectors
 from placement.models import LandOffice
@@ -569,3 +571,12 @@ def record_export(request, pk, fmt):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="focus-group-{group.office.code}-{group.cycle_id}.{fmt}"'
     return response
+
+
+@require_GET
+def group_history(request, pk):
+    """Every change of the group's scores, notes, rubric, roster, sessions and finalisation: who, when, old → new."""
+    group = access.group_get_for_leader(request.user, pk)
+    page = Paginator(selectors.group_history(group), 50).get_page(request.GET.get("page"))
+    return render(request, "focusgroups/history.html", {"group": group, "page": page,
+                                                        "rows": [history_row(entry) for entry in page]})

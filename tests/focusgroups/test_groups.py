@@ -1,5 +1,6 @@
 """A focus group from setup to finalising: members, rubric, roster, blind scoring, consensus and the office's scores."""
 import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import translation
 
 from accounts.roles import Role
 from accounts.services import invitation_accept, invitation_token
+from core import clock
 from core.audit import history_list
 from focusgroups.models import FocusGroup, Member, Outcome, Rating
 from focusgroups.services import groups as group_services
@@ -18,9 +20,12 @@ from focusgroups.services.groups import CriterionInput
 from focusgroups.services.ratings import RatingInput
 from focusgroups.services.shared import FocusGroupError
 from placement.models import SuitabilityScore
+from placement.services.cycles import exam_cycle_set_deadlines
+from placement.services.preferences import preference_list_save, preference_list_submit
+from placement.services.runs import placement_run_start
 from portfolios.services import portfolio_consent_set
 from tests.conftest import require_service
-from tests.factories import CandidateFactory, LandOfficeFactory, make_user
+from tests.factories import CandidateFactory, LandOfficeFactory, VacancyFactory, make_user
 from tests.media_pipeline.factories import youtube_link
 
 pytestmark = pytest.mark.django_db
@@ -429,3 +434,42 @@ def test_the_dashboard_tells_raters_what_is_left_and_candidates_who_reviews_them
     page = client.get(reverse("dashboard")).content.decode()
     assert "1 land office" in page and "focus group has you on its roster." in page
     assert "you have submitted" not in page
+
+
+def test_a_blended_run_places_by_the_focus_groups_final_scores(scoring, leader, member, consenting, office, cycle,
+                                                              django_capture_on_commit_callbacks):
+    """One seat, two applicants: by exam rank the first wins; the group's scores make the blended run pick the other."""
+    first, second = consenting[0], consenting[1]
+    VacancyFactory(cycle=cycle, office=office, seats=1)
+    for candidate in (first, second):
+        preference_list_save(candidate=candidate, office_ids=[office.pk])
+        preference_list_submit(candidate=candidate)
+    for rater in (leader, member):
+        _score_all(scoring, rater, first, lambda criterion: 1)
+        _score_all(scoring, rater, second, lambda criterion: 5)
+        _score_all(scoring, rater, consenting[2], lambda criterion: 3)
+    outcome_services.focus_group_finalise(group=scoring, missing_scores_reason="", version=None, acting_user=leader)
+    now = clock.now()
+    exam_cycle_set_deadlines(cycle=cycle, deadlines={
+        "office_profiles_until": now - timedelta(days=4), "submissions_until": now - timedelta(days=3),
+        "focus_groups_until": now - timedelta(days=2), "preferences_until": now - timedelta(days=1)})
+    placed = {}
+    for policy, exam_weight in (("exam_rank", 1), ("blended", Decimal("0.2"))):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = placement_run_start(cycle=cycle, policy=policy, exam_weight=exam_weight, seed=1,
+                                      acting_user=make_user(Role.EXAM_STAFF))
+        run.refresh_from_db()
+        placed[policy] = run.assignments.get(office=office).candidate
+    assert placed == {"exam_rank": first, "blended": second}
+
+
+def test_the_leader_reads_every_change_of_the_group_in_its_history(client, scoring, leader, member, consenting):
+    _score_all(scoring, member, consenting[0], lambda criterion: 4)
+    client.force_login(leader)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("focusgroups:history", kwargs={"pk": scoring.pk})).content.decode()
+    for event in ("focus_group.created", "focus_group.member_added", "focus_group.roster_fixed",
+                  "focus_group.scoring_opened", "rating.saved", "submission.submitted"):
+        assert f"<code>{event}</code>" in page, event
+    client.force_login(member)
+    assert client.get(reverse("focusgroups:history", kwargs={"pk": scoring.pk})).status_code == 403
