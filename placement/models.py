@@ -65,6 +65,8 @@ class ExamCycle(models.Model):
     submissions_until = models.DateTimeField(_("candidate submissions until"), null=True, blank=True)
     focus_groups_until = models.DateTimeField(_("focus groups until"), null=True, blank=True)
     preferences_until = models.DateTimeField(_("preferences until"), null=True, blank=True)
+    # After publication: placed candidates confirm, decline or ask to defer by this time, or lose the place.
+    report_by = models.DateTimeField(_("report for duty by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("exam cycle")
@@ -120,6 +122,8 @@ class Candidate(models.Model):
     residence_district = models.CharField(_("district of residence"), max_length=20, blank=True)
     residence_latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     residence_longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    # On the reserve list (增額錄取): not in the main placement, called in exam-rank order by supplementary rounds.
+    on_reserve_list = models.BooleanField(_("on the reserve list"), default=False)
 
     class Meta:
         verbose_name = _("candidate")
@@ -245,6 +249,12 @@ class PlacementRun(models.Model):
     assignment_sha256 = models.CharField(_("SHA-256 of the assignment"), max_length=64, blank=True)
     blocking_pairs = models.PositiveIntegerField(_("blocking pairs"), null=True, blank=True)
     stats = models.JSONField(_("statistics"), default=dict, blank=True)
+    # A supplementary round names the published run it follows and its number (the main run is round 1, empty
+    # here). Both nullable without a default so that SQLite adds the columns in place and keeps the table's
+    # immutability triggers.
+    follows = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="rounds",
+                                verbose_name=_("follows run"))
+    round_number = models.PositiveSmallIntegerField(_("round"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("placement run")
@@ -354,3 +364,87 @@ class PublicationEmail(models.Model):
 
     def __str__(self):
         return f"{self.publication} → {', '.join(self.to)}"
+
+
+class PlaceResponse(models.Model):
+    """A placed candidate's answer to a published place (報到): confirm, decline, or ask to defer training."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the candidate")
+        CONFIRMED = "confirmed", _("Reported for duty")
+        DECLINED = "declined", _("Declined")
+        DEFERRAL_REQUESTED = "deferral_requested", _("Deferral requested")
+        DEFERRED = "deferred", _("Training deferred")
+        LAPSED = "lapsed", _("Not taken (deadline passed)")
+
+    class DeferralReason(models.TextChoices):
+        MILITARY_SERVICE = "military_service", _("Military service")
+        ILLNESS = "illness", _("Illness or injury")
+        FURTHER_STUDY = "further_study", _("Further study")
+        CHILDBIRTH = "childbirth", _("Pregnancy, childbirth or childcare")
+        OTHER = "other", _("Other reason")
+
+    # The published place this answers; seats it frees (declined, deferred, lapsed) go to supplementary rounds.
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="response")
+    cycle = models.ForeignKey(ExamCycle, on_delete=models.PROTECT, related_name="place_responses")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="place_responses",
+                                  verbose_name=_("candidate"))
+    office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, related_name="place_responses",
+                               verbose_name=_("land office"))
+    state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.PENDING)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    deferral_reason = models.CharField(_("reason for deferring"), max_length=24, choices=DeferralReason.choices,
+                                       blank=True)
+    evidence = models.ManyToManyField("media_pipeline.EvidenceFile", blank=True, related_name="+",
+                                      verbose_name=_("evidence"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer to a place")
+        verbose_name_plural = _("answers to places")
+        ordering = ["office__sort_order", "candidate__exam_rank"]
+
+    def __str__(self):
+        return f"{self.candidate} → {self.office}: {self.get_state_display()}"
+
+    @property
+    def frees_the_seat(self) -> bool:
+        return self.state in (self.State.DECLINED, self.State.DEFERRED, self.State.LAPSED)
+
+
+class LateVacancy(models.Model):
+    """Seats an office reports after the placement run; examination staff approve them into the cycle."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    cycle = models.ForeignKey(ExamCycle, on_delete=models.PROTECT, related_name="late_vacancies",
+                              verbose_name=_("exam cycle"))
+    office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, related_name="late_vacancies",
+                               verbose_name=_("land office"))
+    seats = models.PositiveSmallIntegerField(_("seats"), validators=[MinValueValidator(1), MaxValueValidator(50)])
+    reason = models.TextField(_("reason"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("reported by"))
+    reported_at = models.DateTimeField(_("reported at"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("late vacancy")
+        verbose_name_plural = _("late vacancies")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(seats__gte=1), name="late_vacancy_seats_positive")]
+
+    def __str__(self):
+        return f"{self.office} +{self.seats} ({self.get_state_display()})"

@@ -6,9 +6,10 @@ from core import clock
 from core.audit import audit_event
 from core.queue import enqueue
 
-from ..models import ExamCycle, Phase, PlacementRun, Publication
+from ..models import ExamCycle, Phase, PlacementRun, PlaceResponse, Publication
 from ..selectors import run_is_stale
 from .common import PlacementError, require_phase
+from .reporting import place_responses_open
 
 
 def publication_create(*, run: PlacementRun, acting_user=None, reason: str = "") -> Publication:
@@ -32,6 +33,10 @@ def publication_create(*, run: PlacementRun, acting_user=None, reason: str = "")
         current = Publication.objects.filter(cycle=cycle, superseded_by__isnull=True).first()
         if current is not None and not reason.strip():
             raise PlacementError(_("Say why this run replaces the published one."))
+        if current is not None and PlaceResponse.objects.filter(assignment__run=current.run_id).exclude(
+                state=PlaceResponse.State.PENDING).exists():
+            raise PlacementError(_("Candidates have already answered the published places, so the result can no "
+                                   "longer be replaced; fill freed seats with a supplementary round instead."))
         publication = Publication.objects.create(
             cycle=cycle, run=run, supersedes=current, published_at=clock.now(), published_by=acting_user,
             reason=reason.strip(),
@@ -39,5 +44,6 @@ def publication_create(*, run: PlacementRun, acting_user=None, reason: str = "")
         audit_event(publication, "publication.published", actor=acting_user, run=run.pk,
                     assignment_sha256=run.assignment_sha256, supersedes=current.pk if current else None,
                     reason=publication.reason)
+        place_responses_open(publication=publication)
         enqueue("placement.tasks.publication_notify_task", publication.pk)
     return publication
