@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-EVIDENCE_ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+from core.forms import MultipleFileField
 
 
 class QuestionAskForm(forms.Form):
@@ -16,23 +16,6 @@ class QuestionAskForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     text = forms.CharField(label=_("Follow-up"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file field that takes several files at once; the media pipeline checks each by its content."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
 
 
 class CandidateReplyForm(forms.Form):

@@ -2,6 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MultipleFileField
+
 from .columns import CHOICE_COLUMNS
 from .models import Category
 from .scoring import CHOICE_LETTERS, choice_problems
@@ -83,27 +85,10 @@ class TaskForm(forms.Form):
         return _checked_upload(upload) if upload else None
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file field that takes several files at once and checks each."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
-
-
 class TaskAnswerForm(forms.Form):
     text = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 8}))
     files = MultipleFileField(
-        label=_("Files"), required=False,
+        accept=ATTACHMENT_ACCEPT, label=_("Files"), required=False,
         help_text=_("Optional: your computation, sketch or photos (PDF, JPEG, PNG, XLSX, CSV or plain text)."),
     )
 
