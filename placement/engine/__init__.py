@@ -9,7 +9,8 @@ It imports nothing from Django and needs no database. The public API::
     blocking_pairs(instance, result.assignment)         # [] when stable
 
 See ``types`` for the rules of an instance, ``serial_dictatorship`` for exam-rank placement,
-``priorities`` for blended priorities, ``explain`` and ``compare`` for reporting.
+``priorities`` for blended priorities, ``explain`` and ``compare`` for reporting, and ``rounds`` for
+supplementary rounds over the seats opened after a published run.
 """
 
 from placement.engine.checks import assignment_indices, blocking_pairs, is_stable
@@ -25,15 +26,29 @@ from placement.engine.explain import (
     explain,
 )
 from placement.engine.priorities import BlendedPriorities, blended_priorities, exam_standings, lottery_number
+from placement.engine.rounds import (
+    BLENDED,
+    EXAM_RANK,
+    Placement,
+    RoundInstance,
+    RoundResult,
+    merge_round,
+    round_from_snapshot,
+    round_instance,
+    round_snapshot,
+    solve_round,
+)
 from placement.engine.serial_dictatorship import exam_positions, exam_rank_instance, serial_dictatorship
 from placement.engine.types import CANDIDATES, OFFICES, Instance, InvalidAssignment, InvalidInstance, Result
 
 ENGINE_VERSION = "1.0.0"
 
 __all__ = [
+    "BLENDED",
     "BLOCKING_PAIR",
     "CANDIDATES",
     "ENGINE_VERSION",
+    "EXAM_RANK",
     "FULL_WITH_HIGHER_PRIORITY",
     "NOT_ACCEPTABLE",
     "OFFICES",
@@ -46,7 +61,10 @@ __all__ = [
     "InvalidAssignment",
     "InvalidInstance",
     "OfficeExplanation",
+    "Placement",
     "Result",
+    "RoundInstance",
+    "RoundResult",
     "assignment_indices",
     "assignment_stats",
     "blended_priorities",
@@ -58,6 +76,11 @@ __all__ = [
     "explain",
     "is_stable",
     "lottery_number",
+    "merge_round",
+    "round_from_snapshot",
+    "round_instance",
+    "round_snapshot",
     "serial_dictatorship",
     "solve",
+    "solve_round",
 ]
