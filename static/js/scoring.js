@@ -11,7 +11,30 @@
 
   function say(text) { if (status) { status.textContent = text; } }
 
+  // Saves go one at a time, each reading the version the previous one returned. Arrow keys step through the levels
+  // faster than the server answers, and a save sent before the last one returned would post the old version and be
+  // refused as coming from a stale page. A criterion already waiting its turn is not queued twice: it sends its
+  // latest values when it goes. "Saved" shows once nothing is left to send.
+  var queue = Promise.resolve();
+  var waiting = {};
+  var unsent = 0;
+
   function saveCriterion(fieldset) {
+    var id = fieldset.getAttribute("data-criterion");
+    if (waiting[id]) { return; }
+    waiting[id] = true;
+    unsent += 1;
+    say(form.getAttribute("data-saving"));
+    queue = queue.then(function () {
+      waiting[id] = false;
+      return sendCriterion(fieldset).then(function (ok) {
+        unsent -= 1;
+        if (ok && unsent === 0) { say(form.getAttribute("data-saved") + " " + new Date().toLocaleTimeString()); }
+      });
+    });
+  }
+
+  function sendCriterion(fieldset) {
     var id = fieldset.getAttribute("data-criterion");
     var body = new FormData();
     body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
@@ -20,17 +43,16 @@
       body.append(input.name, input.value);
     });
     if (!fieldset.querySelector("input[type=radio]:checked")) { body.append("c" + id + "-score", ""); }
-    say(form.getAttribute("data-saving"));
-    fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
-                         headers: { "Accept": "application/json" } })
+    return fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
+                                headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
       .then(function (result) {
-        if (!result[0]) { say(result[1].error); return; }
+        if (!result[0]) { say(result[1].error); return false; }
         var saved = result[1].saved[id];
         if (saved) { fieldset.querySelector("[name=c" + id + "-version]").value = saved.version; }
-        say(form.getAttribute("data-saved") + " " + new Date().toLocaleTimeString());
+        return true;
       })
-      .catch(function () { say(form.getAttribute("data-failed")); });
+      .catch(function () { say(form.getAttribute("data-failed")); return false; });
   }
 
   if (form) {

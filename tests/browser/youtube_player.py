@@ -21,7 +21,7 @@ PLAYER_PAGE = """<!doctype html>
 <p>Loopback player for <code id="video-id">{video_id}</code></p>
 <button type="button" id="play">Play</button> <button type="button" id="pause">Pause</button>
 <p>Time: <output id="time">0.0</output> s · state: <output id="state">paused</output></p>
-<p>Last seek: <output id="last-seek">none</output></p>
+<p>Last seek: <output id="last-seek">none</output> · page: <output id="listener">not listening</output></p>
 <script>
 (function () {{
   "use strict";
@@ -55,6 +55,7 @@ PLAYER_PAGE = """<!doctype html>
     if (!data) {{ return; }}
     if (data.event === "listening") {{
       listener = {{ source: event.source, origin: event.origin, id: data.id }};
+      document.getElementById("listener").textContent = "listening";
       send({{ event: "onReady", id: data.id, info: {{ currentTime: now() }} }});
       if (!timer) {{ timer = window.setInterval(deliver, 250); }}
     }} else if (data.event === "command") {{
