@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MultipleFileField
+
 from .geo import TAIWAN_COUNTIES
-from .models import PHASE_DEADLINE_FIELDS, ExamCycle, PlacementRun
+from .models import PHASE_DEADLINE_FIELDS, ExamCycle, PlacementRun, PlaceResponse
 
 
 class DeadlinesForm(forms.ModelForm):
@@ -56,3 +58,39 @@ class ResidenceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].choices = [("", "—"), *((county, county) for county in TAIWAN_COUNTIES)]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you decline the place?"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeferralForm(forms.Form):
+    deferral_reason = forms.ChoiceField(label=_("Reason for deferring"),
+                                        choices=PlaceResponse.DeferralReason.choices)
+    reason = forms.CharField(label=_("Explain your request"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("Evidence (PDF, JPEG or PNG)"), required=False,
+                              help_text=_("For example a conscription notice, a medical certificate or an admission "
+                                          "letter. You may choose several files."))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda value: value == "yes",
+                                     choices=[("yes", _("Approve")), ("no", _("Refuse"))],
+                                     widget=forms.RadioSelect)
+    decision_reason = forms.CharField(label=_("Reason"), max_length=2000, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportByForm(forms.ModelForm):
+    class Meta:
+        model = ExamCycle
+        fields = ["report_by"]
+        widgets = {"report_by": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+
+
+class LateVacancyForm(forms.Form):
+    seats = forms.IntegerField(label=_("New seats"), min_value=1, max_value=50, initial=1)
+    reason = forms.CharField(label=_("Why are the seats new?"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("For example a retirement, a transfer or a new post."))

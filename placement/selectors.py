@@ -26,8 +26,10 @@ from .models import (
     Candidate,
     ExamCycle,
     LandOffice,
+    LateVacancy,
     Phase,
     PlacementRun,
+    PlaceResponse,
     PreferenceEntry,
     PreferenceList,
     Publication,
@@ -345,3 +347,38 @@ def run_is_stale(run: PlacementRun) -> bool:
     """Say whether the cycle's inputs changed since the run took its snapshot."""
     data = snapshot_build(cycle=run.cycle, policy=run.policy, exam_weight=run.exam_weight, seed=run.seed)
     return sha256_hex(canonical_json(data)) != run.snapshot_sha256
+
+
+def place_response_for(*, assignment) -> PlaceResponse | None:
+    return PlaceResponse.objects.filter(assignment=assignment).select_related("decided_by").prefetch_related(
+        "evidence").first()
+
+
+def place_responses_for_office(*, office, publication) -> dict[int, PlaceResponse]:
+    """Return the answers to the office's places in a publication, by candidate id."""
+    return {response.candidate_id: response for response in PlaceResponse.objects.filter(
+        office=office, assignment__run=publication.run_id)}
+
+
+@dataclass(frozen=True)
+class AfterPublication:
+    """Where a published cycle stands: answers by state, deferral requests and late vacancies to decide."""
+
+    counts: dict[str, int]
+    deferral_requests: list
+    late_vacancies: list
+    freed_seats: int
+
+
+def after_publication(*, cycle: ExamCycle, publication) -> AfterPublication:
+    """Return the examination staff's view of the answers and late vacancies of a publication (four queries)."""
+    responses = PlaceResponse.objects.filter(cycle=cycle, assignment__run=publication.run_id)
+    counts = dict(responses.order_by().values("state").annotate(total=Count("pk")).values_list("state", "total"))
+    requests = list(responses.filter(state=PlaceResponse.State.DEFERRAL_REQUESTED)
+                    .select_related("candidate", "office").prefetch_related("evidence")
+                    .order_by("responded_at", "pk"))
+    late = list(LateVacancy.objects.filter(cycle=cycle).select_related("office", "reported_by", "decided_by"))
+    freed = sum(counts.get(state, 0) for state in (PlaceResponse.State.DECLINED, PlaceResponse.State.DEFERRED,
+                                                    PlaceResponse.State.LAPSED))
+    freed += sum(item.seats for item in late if item.state == LateVacancy.State.APPROVED)
+    return AfterPublication(counts=counts, deferral_requests=requests, late_vacancies=late, freed_seats=freed)

@@ -4,7 +4,7 @@ from celery import shared_task
 from core import clock
 
 from .models import ExamCycle
-from .services import notifications, preferences, runs
+from .services import notifications, preferences, reporting, runs
 
 
 @shared_task
@@ -39,3 +39,11 @@ def preference_lists_submit_due_task() -> None:
 def preference_lists_auto_submitted_notify_task(preference_list_ids: list[int]) -> None:
     """Tell a batch of candidates their lists were submitted for them at the deadline."""
     preferences.preference_lists_auto_submitted_notify(preference_list_ids=preference_list_ids)
+
+
+@shared_task
+def place_responses_due_task() -> None:
+    """Remind the candidates whose place is still unanswered near the report-by time; lapse those past it."""
+    for cycle in ExamCycle.objects.filter(report_by__isnull=False, place_responses__state="pending").distinct():
+        reporting.place_responses_remind_due(cycle=cycle)
+        reporting.place_responses_lapse_due(cycle=cycle)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reporting
 
 app_name = "placement"
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
     path("runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/result/", views.candidate_result, name="candidate_result"),
+    path("candidates/<int:pk>/result/answer/", views_reporting.place_answer, name="place_answer"),
+    path("offices/<slug:code>/late-vacancies/", views_reporting.late_vacancy_report, name="late_vacancy_report"),
+    path("cycles/<int:pk>/after-publication/", views_reporting.after_publication, name="after_publication"),
+    path("answers/<int:pk>/decide/", views_reporting.deferral_decide, name="deferral_decide"),
+    path("late-vacancies/<int:pk>/decide/", views_reporting.late_vacancy_decide, name="late_vacancy_decide"),
     path("preferences/", views.preference_edit, name="preference_edit"),
     path("preferences/residence/", views.residence_edit, name="residence_edit"),
 ]

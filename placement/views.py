@@ -6,10 +6,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from core import clock
+
 from . import access, charts, selectors
 from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS, SUITABILITY_COLUMNS, VACANCY_COLUMNS
 from .filters import ResultFilter
-from .forms import DeadlinesForm, ImportForm, PublishForm, ResidenceForm, RunForm
+from .forms import (
+    DeadlinesForm,
+    DeclineForm,
+    DeferralForm,
+    ImportForm,
+    LateVacancyForm,
+    PublishForm,
+    ResidenceForm,
+    RunForm,
+)
 from .models import Assignment, Phase, PlacementRun, Publication, Vacancy
 from .services.candidates import candidate_residence_set
 from .services.common import PlacementError
@@ -326,6 +337,15 @@ def candidate_result(request, pk):
         context["assignment"] = assignment
         context["sentences"] = selectors.explanation_sentences(
             assignment=assignment, language_code=request.LANGUAGE_CODE) if assignment else []
+        response = selectors.place_response_for(assignment=assignment) if assignment else None
+        context.update({
+            "response": response,
+            # Only the candidate answers for their place; examination staff read the answer.
+            "may_answer": response is not None and response.candidate.user_id == request.user.pk,
+            "answer_open": response is not None and response.state == response.State.PENDING and (
+                candidate.cycle.report_by is None or clock.now() < candidate.cycle.report_by),
+            "decline_form": DeclineForm(), "deferral_form": DeferralForm(),
+        })
     return render(request, "placement/candidate_result.html", context)
 
 
@@ -333,6 +353,9 @@ def office_placements(request, code):
     """Show land office staff who was placed at their office in the published result."""
     office = access.own_office_get_for_user(request.user, code)
     publication, rows = selectors.office_placements(office=office)
+    responses = selectors.place_responses_for_office(office=office, publication=publication) if publication else {}
     return render(request, "placement/office_placements.html", {
-        "office": office, "publication": publication, "rows": rows,
+        "office": office, "publication": publication,
+        "rows": [{"assignment": row, "response": responses.get(row.candidate_id)} for row in rows],
+        "late_vacancy_form": LateVacancyForm(),
     })

@@ -234,6 +234,7 @@ CELERY_BEAT_SCHEDULE = {
     "media-youtube-recheck": {"task": "media_pipeline.tasks.youtube_recheck_verified", "schedule": 6 * 3600},
     "media-sweep": {"task": "media_pipeline.tasks.media_sweep", "schedule": 10 * 60},
     "placement-submit-due-lists": {"task": "placement.tasks.preference_lists_submit_due_task", "schedule": 5 * 60},
+    "placement-place-responses-due": {"task": "placement.tasks.place_responses_due_task", "schedule": 15 * 60},
     "focusgroups-reminders": {"task": "focusgroups.tasks.focus_group_reminders_send_task", "schedule": 3600},
 }
 # How long before the focus-group deadline, and before a question's reply deadline, the reminders go out.

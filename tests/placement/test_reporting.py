@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import Role
@@ -164,3 +165,35 @@ def test_a_published_result_with_answers_cannot_be_replaced(published, django_ca
     run = published.run(capture=django_capture_on_commit_callbacks, seed=99)
     with pytest.raises(PlacementError, match="already answered the published places"):
         publication_create(run=run, acting_user=make_user(Role.EXAM_STAFF), reason="更正")
+
+
+def test_the_pages_take_a_candidates_answer_and_show_it_to_the_office_and_the_staff(client, published):
+    """The candidate declines on their result page; the office sees it; staff decide a late vacancy by page."""
+    candidate = published.candidates[1]
+    response = _response(published, 1)
+    client.force_login(candidate.user)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("placement:candidate_result", kwargs={"pk": candidate.pk})).content.decode()
+    assert "I will report for duty" in page and "Decline the place" in page
+    answer = reverse("placement:place_answer", kwargs={"pk": candidate.pk})
+    assert client.post(answer, {"action": "decline", "reason": "通勤過遠"}).status_code == 302
+    assert client.post(answer, {"action": "confirm"}, follow=True).content.decode().count("already answered") == 1
+    assert PlaceResponse.objects.get(pk=response.pk).state == PlaceResponse.State.DECLINED
+    other = published.candidates[0]
+    assert client.post(reverse("placement:place_answer", kwargs={"pk": other.pk}), {"action": "confirm"}
+                       ).status_code == 404
+    office_user = make_user(Role.OFFICE_STAFF, office=response.office)
+    client.force_login(office_user)
+    page = client.get(reverse("placement:office_placements", kwargs={"code": response.office.code})).content.decode()
+    assert "通勤過遠" in page
+    assert client.post(reverse("placement:late_vacancy_report", kwargs={"code": response.office.code}),
+                       {"seats": "2", "reason": "同仁調職"}).status_code == 302
+    staff = make_user(Role.EXAM_STAFF)
+    client.force_login(staff)
+    overview = reverse("placement:after_publication", kwargs={"pk": published.cycle.pk})
+    page = client.get(overview).content.decode()
+    assert "同仁調職" in page and "1 seat is free" in page
+    late = LateVacancy.objects.get()
+    assert client.post(reverse("placement:late_vacancy_decide", kwargs={"pk": late.pk}),
+                       {"approve": "yes", "decision_reason": ""}).status_code == 302
+    assert "3 seats are free" in client.get(overview).content.decode()

@@ -1,0 +1,125 @@
+"""Thin views of what follows a publication: candidates answer their place, offices report late seats, examination
+staff set the report-by time and decide deferrals and late vacancies."""
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access, selectors
+from .forms import DecisionForm, DeclineForm, DeferralForm, LateVacancyForm, ReportByForm
+from .models import Assignment, LateVacancy, PlaceResponse
+from .services import reporting
+from .services.common import PlacementError
+
+
+def _run(request, action, success: str) -> bool:
+    try:
+        action()
+    except PlacementError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_POST
+def place_answer(request, pk):
+    """Take the candidate's answer to their published place: confirm, decline with a reason, or ask to defer."""
+    candidate = access.candidate_get_for_user(request.user, pk)
+    publication = selectors.current_publication(candidate.cycle)
+    assignment = Assignment.objects.filter(run=publication.run_id, candidate=candidate).first() if publication else None
+    response = selectors.place_response_for(assignment=assignment) if assignment else None
+    if response is None or response.candidate.user_id != request.user.pk:
+        raise Http404
+    action = request.POST.get("action")
+    if action == "confirm":
+        _run(request, lambda: reporting.place_confirm(response=response, acting_user=request.user),
+             _("Thank you: you have confirmed that you will report for duty."))
+    elif action == "decline":
+        form = DeclineForm(request.POST)
+        if form.is_valid():
+            _run(request, lambda: reporting.place_decline(response=response, reason=form.cleaned_data["reason"],
+                                                          acting_user=request.user),
+                 _("You have declined the place. The seat goes to the supplementary round."))
+        else:
+            messages.error(request, _("Say why you decline the place; the office and the examination staff read it."))
+    elif action == "defer":
+        form = DeferralForm(request.POST, request.FILES)
+        if form.is_valid():
+            _run(request, lambda: reporting.place_deferral_request(
+                response=response, deferral_reason=form.cleaned_data["deferral_reason"],
+                reason=form.cleaned_data["reason"], evidence_files=form.cleaned_data["files"],
+                acting_user=request.user),
+                _("Your deferral request is sent; the examination staff decide and you will get an email."))
+        else:
+            messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    else:
+        raise Http404
+    return redirect("placement:candidate_result", pk=candidate.pk)
+
+
+@require_POST
+def late_vacancy_report(request, code):
+    office = access.own_office_get_for_user(request.user, code)
+    cycle = selectors.current_cycle()
+    form = LateVacancyForm(request.POST)
+    if cycle is None:
+        raise Http404
+    if form.is_valid():
+        _run(request, lambda: reporting.late_vacancy_report(
+            cycle=cycle, office=office, seats=form.cleaned_data["seats"], reason=form.cleaned_data["reason"],
+            acting_user=request.user), _("The late vacancy is reported; the examination staff decide on it."))
+    else:
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return redirect("placement:office_placements", code=office.code)
+
+
+@require_http_methods(["GET", "POST"])
+def after_publication(request, pk):
+    """The examination staff's page after publishing: the report-by time, answers, deferrals, late vacancies."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    publication = selectors.current_publication(cycle)
+    form = ReportByForm(request.POST or None, instance=cycle)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The report-by time is saved."))
+        return redirect("placement:after_publication", pk=cycle.pk)
+    overview = selectors.after_publication(cycle=cycle, publication=publication) if publication else None
+    if overview is not None:
+        # One decision form per request and per late vacancy, each with its own element ids.
+        for response in overview.deferral_requests:
+            response.decision_form = DecisionForm(auto_id=f"deferral-{response.pk}-%s")
+        for late in overview.late_vacancies:
+            late.decision_form = DecisionForm(auto_id=f"late-{late.pk}-%s")
+    return render(request, "placement/after_publication.html", {
+        "cycle": cycle, "publication": publication, "form": form, "overview": overview,
+        "states": PlaceResponse.State.choices,
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+def deferral_decide(request, pk):
+    response = get_object_or_404(PlaceResponse.objects.filter(cycle__in=access.cycles_for_user(request.user)), pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: reporting.place_deferral_decide(
+            response=response, approve=form.cleaned_data["approve"],
+            decision_reason=form.cleaned_data["decision_reason"], acting_user=request.user),
+            _("The decision is recorded and the candidate is told by email."))
+    else:
+        messages.error(request, _("Choose approve or refuse, and give the reason."))
+    return redirect("placement:after_publication", pk=response.cycle_id)
+
+
+@require_POST
+def late_vacancy_decide(request, pk):
+    late = get_object_or_404(LateVacancy.objects.filter(cycle__in=access.cycles_for_user(request.user)), pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: reporting.late_vacancy_decide(
+            late=late, approve=form.cleaned_data["approve"], decision_reason=form.cleaned_data["decision_reason"],
+            acting_user=request.user), _("The decision on the late vacancy is recorded."))
+    else:
+        messages.error(request, _("Choose approve or refuse, and give the reason."))
+    return redirect("placement:after_publication", pk=late.cycle_id)
