@@ -206,8 +206,8 @@ def test_a_focus_group_scores_a_candidate_and_a_blended_run_uses_its_result(live
     # The page hears the time from the player's messages; wait until it has played two seconds.
     expect(frame.locator("#time")).to_have_text(re.compile(r"^([2-9]|\d\d+)\.\d$"))
     notes = lead.get_by_role("article", name="Traverse at Xinyi")
-    # Pressed from the keyboard: a mouse click scrolls the page, and Chromium scrolls it back to the focused player
-    # before the click lands, so the click would hit the player's own buttons.
+    # Pressed from the keyboard: in headless Chromium a mouse click here, just after pressing Play inside the
+    # player, lands on the player's own Pause button instead (the player keeps the focus).
     notes.get_by_role("button", name="Note at the current time").press("Enter")
     time_field = notes.get_by_label("Time in the video (seconds)")
     noted = int(time_field.input_value())
