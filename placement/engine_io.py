@@ -12,7 +12,18 @@ from decimal import Decimal
 
 from placement import engine
 
-from .models import Assignment, Candidate, ExamCycle, PlacementRun, PreferenceEntry, SuitabilityScore, Vacancy
+from .models import (
+    Assignment,
+    Candidate,
+    ExamCycle,
+    LateVacancy,
+    PlacementRun,
+    PlaceResponse,
+    PreferenceEntry,
+    Publication,
+    SuitabilityScore,
+    Vacancy,
+)
 
 SNAPSHOT_FORMAT = 1
 
@@ -60,6 +71,89 @@ def snapshot_build(*, cycle: ExamCycle, policy: str, exam_weight: Decimal, seed:
             suitability.setdefault(code, {})[number] = str(score)
         data["suitability"] = suitability
     return data
+
+
+# The answers that keep a seat: a candidate holding one is never moved by a later round.
+HOLDING_STATES = (PlaceResponse.State.PENDING, PlaceResponse.State.CONFIRMED, PlaceResponse.State.DEFERRAL_REQUESTED)
+# The answers that end a candidate's part in this cycle's placement: they are in no later round's pool.
+DONE_STATES = (PlaceResponse.State.DECLINED, PlaceResponse.State.DEFERRED, PlaceResponse.State.LAPSED)
+
+
+def published_runs(cycle: ExamCycle) -> list[PlacementRun]:
+    """Return the runs in force, in round order: the main placement's current publication, then each round's."""
+    main = Publication.objects.filter(cycle=cycle, round_number__isnull=True, superseded_by__isnull=True).first()
+    rounds = Publication.objects.filter(cycle=cycle, round_number__isnull=False).order_by("round_number")
+    return [publication.run for publication in ([main] if main else []) + list(rounds.select_related("run"))]
+
+
+def round_snapshot_build(*, cycle: ExamCycle, policy: str, exam_weight: Decimal, seed: int) -> dict:
+    """Return the inputs of the next supplementary round as a snapshot.
+
+    Seats: the cycle's vacancies plus approved late vacancies; every seat not held by a candidate of a run in force
+    (pending, confirmed or asking to defer) is offered again, so declined, deferred, lapsed and never-filled seats
+    all count. Pool: the candidates who hold no seat and never gave one up, the unplaced first, then the reserve
+    list, each in exam-rank order, with their submitted preference lists.
+    """
+    runs = published_runs(cycle)
+    if not runs:
+        raise ValueError("a supplementary round follows a published placement")
+    seats = dict(Vacancy.objects.filter(cycle=cycle).values_list("office__code", "seats"))
+    added: dict[str, int] = {}
+    for code, count in LateVacancy.objects.filter(cycle=cycle, state=LateVacancy.State.APPROVED).values_list(
+            "office__code", "seats"):
+        added[code] = added.get(code, 0) + count
+    responses = PlaceResponse.objects.filter(assignment__run__in=runs)
+    confirmed = dict(responses.filter(state__in=HOLDING_STATES).values_list("candidate__exam_number",
+                                                                            "office__code"))
+    done = set(responses.filter(state__in=DONE_STATES).values_list("candidate__exam_number", flat=True))
+    held: dict[str, int] = {}
+    for code in confirmed.values():
+        held[code] = held.get(code, 0) + 1
+    freed = {code: count - held.get(code, 0) for code, count in seats.items() if count - held.get(code, 0) > 0}
+    candidates = list(Candidate.objects.filter(cycle=cycle).order_by("on_reserve_list", "exam_rank", "pk")
+                      .values_list("exam_number", "exam_rank"))
+    pool = [number for number, _rank in candidates if number not in confirmed and number not in done]
+    exam_ranks = {number: rank for number, rank in candidates if number in set(pool)}
+    preferences: dict[str, list[str]] = {number: [] for number in pool}
+    entries = PreferenceEntry.objects.filter(
+        preference_list__candidate__cycle=cycle, preference_list__submitted_at__isnull=False,
+        preference_list__candidate__exam_number__in=pool,
+    ).order_by("preference_list_id", "position").values_list("preference_list__candidate__exam_number",
+                                                             "office__code")
+    for number, code in entries:
+        if code in seats:
+            preferences[number].append(code)
+    suitability = None
+    if policy == PlacementRun.Policy.BLENDED:
+        suitability = {}
+        for code, number, score in SuitabilityScore.objects.filter(
+                candidate__cycle=cycle, candidate__exam_number__in=pool, office__code__in=seats).values_list(
+                "office__code", "candidate__exam_number", "score"):
+            suitability.setdefault(code, {})[number] = float(score)
+    round_ = engine.round_instance(
+        seats=seats, confirmed=confirmed, freed=freed, added=added, pool=pool, preferences=preferences,
+        policy=policy, exam_ranks=exam_ranks if policy == PlacementRun.Policy.BLENDED else None,
+        suitability=suitability, exam_weight=float(exam_weight), seed=seed)
+    data = engine.round_snapshot(round_)
+    data.update({"kind": "round", "cycle": cycle.pk, "follows": runs[-1].pk, "round": len(runs) + 1})
+    return data
+
+
+def solve_round_snapshot(data: dict) -> "Solved":
+    """Solve a round snapshot and check its stability within the round's pool and seats."""
+    round_ = engine.round_from_snapshot(data)
+    result = engine.solve_round(round_)
+    return Solved(instance=round_.instance, assignment=result.assignment, blocking_pairs=result.blocking_pairs)
+
+
+def snapshot_for_run(run: PlacementRun) -> dict:
+    """Return the current inputs of a run: the main placement's, or its supplementary round's."""
+    build = round_snapshot_build if run.follows_id else snapshot_build
+    return build(cycle=run.cycle, policy=run.policy, exam_weight=run.exam_weight, seed=run.seed)
+
+
+def solve_any_snapshot(data: dict) -> "Solved":
+    return solve_round_snapshot(data) if data.get("kind") == "round" else solve_snapshot(data)
 
 
 @dataclass(frozen=True)

@@ -318,15 +318,22 @@ class Publication(models.Model):
     published_at = models.DateTimeField(_("published at"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    # Empty for the main placement; 2, 3 … for the supplementary rounds published after it. Nullable without a
+    # default so that SQLite adds the column in place and keeps the table's immutability triggers.
+    round_number = models.PositiveSmallIntegerField(_("round"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         ordering = ["-published_at", "-pk"]
         constraints = [
-            # Publications of a cycle form one chain: a single first publication, each superseded at most once.
-            models.UniqueConstraint(fields=["cycle"], condition=models.Q(supersedes__isnull=True),
+            # The main placement's publications form one chain: a single first publication, each superseded at most
+            # once. Each supplementary round is published once, on its own.
+            models.UniqueConstraint(fields=["cycle"],
+                                    condition=models.Q(supersedes__isnull=True, round_number__isnull=True),
                                     name="one_first_publication_per_cycle"),
+            models.UniqueConstraint(fields=["cycle", "round_number"], condition=models.Q(round_number__isnull=False),
+                                    name="one_publication_per_round"),
         ]
 
     def __str__(self):

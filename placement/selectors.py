@@ -17,7 +17,7 @@ from .engine_io import (
     instance_from_snapshot,
     run_assignment,
     sha256_hex,
-    snapshot_build,
+    snapshot_for_run,
     snapshot_load,
 )
 from .geo import haversine_km
@@ -215,10 +215,9 @@ def preference_page(*, candidate: Candidate) -> dict:
 
 
 def current_publication(cycle: ExamCycle) -> Publication | None:
-    """Return the publication in force: the latest one, which nothing supersedes."""
-    return Publication.objects.filter(cycle=cycle, superseded_by__isnull=True).select_related(
-        "run", "published_by"
-    ).defer("run__snapshot").first()
+    """Return the main placement's publication in force: the latest one, which nothing supersedes."""
+    return Publication.objects.filter(cycle=cycle, superseded_by__isnull=True, round_number__isnull=True
+                                      ).select_related("run", "published_by").defer("run__snapshot").first()
 
 
 @dataclass(frozen=True)
@@ -345,8 +344,7 @@ def vacancies_export_rows(*, cycle: ExamCycle):
 
 def run_is_stale(run: PlacementRun) -> bool:
     """Say whether the cycle's inputs changed since the run took its snapshot."""
-    data = snapshot_build(cycle=run.cycle, policy=run.policy, exam_weight=run.exam_weight, seed=run.seed)
-    return sha256_hex(canonical_json(data)) != run.snapshot_sha256
+    return sha256_hex(canonical_json(snapshot_for_run(run))) != run.snapshot_sha256
 
 
 def place_response_for(*, assignment) -> PlaceResponse | None:

@@ -6,6 +6,7 @@ from core import clock
 from core.audit import audit_event
 from core.queue import enqueue
 
+from ..engine_io import published_runs
 from ..models import ExamCycle, Phase, PlacementRun, PlaceResponse, Publication
 from ..selectors import run_is_stale
 from .common import PlacementError, require_phase
@@ -30,7 +31,13 @@ def publication_create(*, run: PlacementRun, acting_user=None, reason: str = "")
         if run_is_stale(run):
             raise PlacementError(_("The inputs changed after this run took its snapshot. Start a new run and "
                                    "publish that one."))
-        current = Publication.objects.filter(cycle=cycle, superseded_by__isnull=True).first()
+        if run.follows_id:
+            return _round_publish(cycle=cycle, run=run, acting_user=acting_user)
+        if Publication.objects.filter(cycle=cycle, round_number__isnull=False).exists():
+            raise PlacementError(_("Supplementary rounds follow the published placement, so it can no longer be "
+                                   "replaced."))
+        current = Publication.objects.filter(cycle=cycle, superseded_by__isnull=True, round_number__isnull=True
+                                             ).first()
         if current is not None and not reason.strip():
             raise PlacementError(_("Say why this run replaces the published one."))
         if current is not None and PlaceResponse.objects.filter(assignment__run=current.run_id).exclude(
@@ -46,4 +53,19 @@ def publication_create(*, run: PlacementRun, acting_user=None, reason: str = "")
                     reason=publication.reason)
         place_responses_open(publication=publication)
         enqueue("placement.tasks.publication_notify_task", publication.pk)
+    return publication
+
+
+def _round_publish(*, cycle: ExamCycle, run: PlacementRun, acting_user) -> Publication:
+    """Publish a supplementary round on its own; it must follow the last run in force, as when it started."""
+    runs = published_runs(cycle)
+    if not runs or runs[-1].pk != run.follows_id:
+        raise PlacementError(_("Another result was published after this round started. Start a new round and "
+                               "publish that one."))
+    publication = Publication.objects.create(cycle=cycle, run=run, published_at=clock.now(),
+                                             published_by=acting_user, round_number=run.round_number)
+    audit_event(publication, "publication.round_published", actor=acting_user, run=run.pk, round=run.round_number,
+                follows=run.follows_id, assignment_sha256=run.assignment_sha256)
+    place_responses_open(publication=publication)
+    enqueue("placement.tasks.publication_notify_task", publication.pk)
     return publication

@@ -17,7 +17,8 @@ from ..engine_io import (
     assignment_stats_json,
     canonical_json,
     sha256_hex,
-    snapshot_build,
+    snapshot_for_run,
+    solve_round_snapshot,
     solve_snapshot,
 )
 from ..models import Assignment, ExamCycle, Phase, PlacementRun
@@ -72,10 +73,10 @@ def placement_run_execute(*, run_id: int) -> PlacementRun | None:
     if not claimed or run is None:
         return run
     try:
-        data = snapshot_build(cycle=run.cycle, policy=run.policy, exam_weight=run.exam_weight, seed=run.seed)
+        data = snapshot_for_run(run)
         snapshot = canonical_json(data)
         _run_progress(run, 30)
-        solved = solve_snapshot(data)
+        solved = solve_round_snapshot(data) if run.follows_id else solve_snapshot(data)
         _run_progress(run, 60)
         with transaction.atomic():
             Assignment.objects.filter(run=run).delete()

@@ -1,0 +1,124 @@
+"""Supplementary rounds fill freed and late seats after publication, never moving anyone who holds a seat."""
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from accounts.roles import Role
+from core import clock
+from placement.models import Assignment, PlacementRun, PlaceResponse, Publication
+from placement.services.common import PlacementError
+from placement.services.publications import publication_create
+from placement.services.reporting import late_vacancy_decide, late_vacancy_report, place_confirm, place_decline
+from placement.services.rounds import placement_round_start
+from tests.factories import CandidateFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def staff(db):
+    return make_user(Role.EXAM_STAFF)
+
+
+@pytest.fixture
+def published(world, staff, django_capture_on_commit_callbacks):
+    """The world's exam-rank run published; its candidates can answer; one reserve candidate ranked rank 6."""
+    for candidate in world.candidates:
+        candidate.user = make_user(Role.CANDIDATE)
+        candidate.save(update_fields=["user"])
+    world.close_preferences()
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        world.publication = publication_create(run=run, acting_user=staff)
+    world.cycle.report_by = clock.now() + timedelta(days=14)
+    world.cycle.save(update_fields=["report_by"])
+    return world
+
+
+def _round(world, staff, capture, **options):
+    with capture(execute=True):
+        run = placement_round_start(cycle=world.cycle, policy=options.get("policy", "exam_rank"),
+                                    exam_weight=options.get("exam_weight", 1), seed=options.get("seed", 3),
+                                    acting_user=staff)
+    run.refresh_from_db()
+    return run
+
+
+def _placed(run):
+    return {a.candidate.exam_rank: a.office.pk if a.office else None
+            for a in run.assignments.select_related("candidate", "office")}
+
+
+def test_a_round_fills_a_declined_seat_and_a_late_seat_without_moving_anyone(published, staff,
+                                                                            django_capture_on_commit_callbacks):
+    world = published
+    main = _placed(world.publication.run)
+    a, b, c = (office.pk for office in world.offices)
+    # Exam-rank run: 1 → a, 2 → c, 3 → b, 4 → c; rank 5 ranked only c, which is full, so is unplaced.
+    assert main == {1: a, 2: c, 3: b, 4: c, 5: None}
+    responses = {r.candidate.exam_rank: r for r in PlaceResponse.objects.select_related("candidate")}
+    place_confirm(response=responses[1], acting_user=responses[1].candidate.user)
+    place_decline(response=responses[2], reason="另有規劃", acting_user=responses[2].candidate.user)
+    office_staff = make_user(Role.OFFICE_STAFF, office=world.offices[1])
+    late = late_vacancy_report(cycle=world.cycle, office=world.offices[1], seats=1, reason="退休",
+                               acting_user=office_staff)
+    late_vacancy_decide(late=late, approve=True, decision_reason="", acting_user=staff)
+    reserve = CandidateFactory(cycle=world.cycle, exam_rank=6, on_reserve_list=True)
+    round_run = _round(world, staff, django_capture_on_commit_callbacks)
+    assert round_run.status == PlacementRun.Status.SUCCEEDED, round_run.error
+    assert (round_run.follows, round_run.round_number, round_run.blocking_pairs) == (world.publication.run, 2, 0)
+    # The seat rank 2 declined at c goes to rank 5, who ranked only c; rank 1, 3 and 4 hold theirs and are not in
+    # the round; rank 2 declined and is out; the reserve candidate ranked nothing and stays unplaced.
+    assert _placed(round_run) == {5: c, 6: None}
+    assert reserve.pk in round_run.assignments.values_list("candidate_id", flat=True)
+    publication = publication_create(run=round_run, acting_user=staff)
+    assert publication.round_number == 2 and publication.supersedes is None
+    assert PlaceResponse.objects.filter(assignment__run=round_run).count() == 1
+    # Nothing of the published main run changed.
+    assert _placed(world.publication.run) == main
+
+
+def test_running_a_round_twice_from_the_same_inputs_gives_the_same_hashes(published, staff,
+                                                                         django_capture_on_commit_callbacks):
+    responses = {r.candidate.exam_rank: r for r in PlaceResponse.objects.select_related("candidate")}
+    place_decline(response=responses[2], reason="不去", acting_user=responses[2].candidate.user)
+    first = _round(published, staff, django_capture_on_commit_callbacks, policy="blended", exam_weight="0.5")
+    second = _round(published, staff, django_capture_on_commit_callbacks, policy="blended", exam_weight="0.5")
+    assert first.snapshot_sha256 == second.snapshot_sha256 and first.assignment_sha256 == second.assignment_sha256
+    publication_create(run=first, acting_user=staff)
+    out = io.StringIO()
+    call_command("placement_replay", first.pk, "--chain", stdout=out)
+    assert "main placement" in out.getvalue() and "round 2, follows run" in out.getvalue()
+    assert "The replay reproduces the 2 stored runs." in out.getvalue()
+
+
+def test_a_round_needs_a_published_placement_and_no_other_run_under_way(world, staff,
+                                                                       django_capture_on_commit_callbacks):
+    world.close_preferences()
+    with pytest.raises(PlacementError, match="publish it first"):
+        placement_round_start(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=1, acting_user=staff)
+    run = world.run(capture=django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        publication_create(run=run, acting_user=staff)
+        placement_round_start(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=1, acting_user=staff)
+        with pytest.raises(PlacementError, match="still under way"):
+            placement_round_start(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=2, acting_user=staff)
+
+
+def test_after_a_round_is_published_the_main_placement_cannot_be_replaced(published, staff,
+                                                                         django_capture_on_commit_callbacks):
+    round_run = _round(published, staff, django_capture_on_commit_callbacks)
+    publication_create(run=round_run, acting_user=staff)
+    again = published.run(capture=django_capture_on_commit_callbacks, seed=42)
+    with pytest.raises(PlacementError, match="can no longer be"):
+        publication_create(run=again, acting_user=staff, reason="更正")
+    assert Publication.objects.count() == 2 and Assignment.objects.filter(run=again).exists()
