@@ -34,6 +34,11 @@ class CriterionForm(forms.Form):
     level_3 = forms.CharField(label=_("Level 3"), max_length=500)
     level_4 = forms.CharField(label=_("Level 4"), max_length=500)
     level_5 = forms.CharField(label=_("Level 5"), max_length=500)
+    level_en_1 = forms.CharField(label=_("Level 1 (English)"), max_length=500, required=False)
+    level_en_2 = forms.CharField(label=_("Level 2 (English)"), max_length=500, required=False)
+    level_en_3 = forms.CharField(label=_("Level 3 (English)"), max_length=500, required=False)
+    level_en_4 = forms.CharField(label=_("Level 4 (English)"), max_length=500, required=False)
+    level_en_5 = forms.CharField(label=_("Level 5 (English)"), max_length=500, required=False)
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True, max_num=12, validate_max=True)

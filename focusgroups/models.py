@@ -101,6 +101,8 @@ class Criterion(models.Model):
                                  validators=[MinValueValidator(0)])
     # Five behavioural descriptions, for levels 1 to 5 in that order.
     levels = models.JSONField(_("level descriptions"), default=list)
+    # The same five in English, optional like the English name; pages in English fall back to the first language.
+    levels_en = models.JSONField(_("level descriptions (English)"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("criterion")
@@ -113,6 +115,12 @@ class Criterion(models.Model):
 
     def __str__(self):
         return self.name
+
+    def name_for(self, language_code: str) -> str:
+        return self.name_en if language_code == "en" and self.name_en else self.name
+
+    def levels_for(self, language_code: str) -> list[str]:
+        return self.levels_en if language_code == "en" and len(self.levels_en) == len(self.levels) else self.levels
 
 
 class Session(models.Model):

@@ -40,6 +40,15 @@ RECORD_COLUMNS = ["rank", "exam_number", "name", "aggregate_score", "adjustment"
                   "raters", "missing", "disagreement"]
 
 
+def _localised(criteria, request):
+    """Give each criterion (or rating's criterion) its name and levels in the page's language, as `shown_*`."""
+    for item in criteria:
+        criterion = getattr(item, "criterion", item)
+        criterion.shown_name = criterion.name_for(request.LANGUAGE_CODE)
+        criterion.shown_levels = criterion.levels_for(request.LANGUAGE_CODE)
+    return criteria
+
+
 def _is_leader(user, group: FocusGroup) -> bool:
     return group.office_id in access.led_office_ids(user)
 
@@ -144,7 +153,8 @@ def member_remove(request, pk, member_id):
 
 def _rubric_initial(criteria):
     return [{"name": c.name, "name_en": c.name_en, "weight": c.weight,
-             **{f"level_{level}": text for level, text in enumerate(c.levels, start=1)}} for c in criteria]
+             **{f"level_{level}": text for level, text in enumerate(c.levels, start=1)},
+             **{f"level_en_{level}": text for level, text in enumerate(c.levels_en, start=1)}} for c in criteria]
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,7 +162,7 @@ def rubric(request, pk):
     """Show the rubric to the group; the leader edits it until scoring opens."""
     group = access.group_get_for_member(request.user, pk)
     leader = _is_leader(request.user, group)
-    criteria = selectors.criteria_of(group)
+    criteria = _localised(selectors.criteria_of(group), request)
     editable = leader and group.rubric_editable
     formset = None
     status = 200
@@ -164,7 +174,8 @@ def rubric(request, pk):
             return redirect("focusgroups:rubric", pk=group.pk)
         if formset.is_valid():
             items = [CriterionInput(name=data["name"], name_en=data.get("name_en", ""), weight=str(data["weight"]),
-                                    levels=[data[f"level_{level}"] for level in range(1, 6)])
+                                    levels=[data[f"level_{level}"] for level in range(1, 6)],
+                                    levels_en=[data.get(f"level_en_{level}", "") for level in range(1, 6)])
                      for data in formset.cleaned_data if data and not data.get("DELETE")]
             try:
                 group_services.rubric_replace(group=group, criteria=items, version=_version(request),
@@ -303,7 +314,7 @@ def score_list(request, pk):
 
 def _score_page(request, group, candidate, *, status=200):
     view = selectors.ratings_for_member(group=group, candidate=candidate, user=request.user)
-    criteria = selectors.criteria_of(group)
+    criteria = _localised(selectors.criteria_of(group), request)
     videos = list(media_selectors.video_list_for_evaluators(candidate=candidate))
     page = portfolio_page(candidate=candidate, videos=videos,
                           evidence_files=media_selectors.evidence_list_for_candidate(candidate=candidate))
@@ -427,13 +438,13 @@ def _shown(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def _results_context(group):
+def _results_context(group, request):
     """Return the aggregate table: one row per rostered candidate, best first, with its outcome."""
     result = selectors.aggregate_of(group)
-    criteria = selectors.criteria_of(group)
+    criteria = _localised(selectors.criteria_of(group), request)
     candidates = {candidate.pk: candidate for candidate in selectors.roster_of(group)}
     outcomes = selectors.outcomes_of(group)
-    names = {criterion.pk: criterion.name for criterion in criteria}
+    names = {criterion.pk: criterion.shown_name for criterion in criteria}
     # Figures are formatted here rather than by template filters: the page lists every rostered candidate.
     rows = [{"result": item, "candidate": candidates[item.candidate], "outcome": outcomes.get(item.candidate),
              "weighted": _shown(item.weighted), "standardised": _shown(item.standardised),
@@ -456,7 +467,7 @@ def results(request, pk):
     group = access.group_get_for_leader(request.user, pk)
     progress = selectors.progress_of(group)
     visible = _results_visible(group, progress)
-    context = _results_context(group) if visible else {"group": group, "progress": progress}
+    context = _results_context(group, request) if visible else {"group": group, "progress": progress}
     context["visible"] = visible
     return render(request, "focusgroups/results.html", context)
 
@@ -472,7 +483,7 @@ def result_detail(request, pk, candidate_id):
                                  "scoring."))
         return redirect("focusgroups:results", pk=group.pk)
     result = selectors.aggregate_of(group).result_for(candidate.pk)
-    criteria = selectors.criteria_of(group)
+    criteria = _localised(selectors.criteria_of(group), request)
     by_rater = selectors.ratings_by_rater(group, candidate=candidate)
     members_list = [member for member in selectors.members_of(group) if member.user_id]
     raters = [{"member": member, "submitted": (member.user_id, candidate.pk) in by_rater,
@@ -484,7 +495,7 @@ def result_detail(request, pk, candidate_id):
                             "spread": result.spread.get(criterion.pk, 0),
                             "disagree": criterion.pk in result.disagreement} for criterion in criteria],
         "outcome": selectors.outcomes_of(group).get(candidate.pk),
-        "comments": selectors.comments_for_candidate(group=group, candidate=candidate),
+        "comments": _localised(selectors.comments_for_candidate(group=group, candidate=candidate), request),
     })
 
 
@@ -543,7 +554,7 @@ def finalise(request, pk):
 def record(request, pk):
     """The leader's printable record: the final ranking with the agreement figures."""
     group = access.group_get_for_leader(request.user, pk)
-    context = _results_context(group)
+    context = _results_context(group, request)
     context["sessions"] = selectors.sessions_of(group)
     return render(request, "focusgroups/record.html", context)
 
@@ -566,7 +577,7 @@ def record_export(request, pk, fmt):
     group = access.group_get_for_leader(request.user, pk)
     if fmt not in FORMATS:
         raise Http404
-    context = _results_context(group)
+    context = _results_context(group, request)
     content, content_type = write_table(RECORD_COLUMNS, _record_rows(context), fmt=fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="focus-group-{group.office.code}-{group.cycle_id}.{fmt}"'

@@ -48,7 +48,7 @@ def focus_group_create(*, office: LandOffice, cycle: ExamCycle, leader: User) ->
         Member.objects.create(group=group, user=leader, email=leader.email, added_at=group.created_at)
         Criterion.objects.bulk_create(
             Criterion(group=group, position=position, name=item.name, name_en=item.name_en,
-                      weight=Decimal(item.weight), levels=list(item.levels))
+                      weight=Decimal(item.weight), levels=list(item.levels), levels_en=list(item.levels_en))
             for position, item in enumerate(DEFAULT_RUBRIC, start=1)
         )
         audit_event(group, "focus_group.created", actor=leader, office=office.pk, cycle=cycle.pk,
@@ -123,9 +123,10 @@ class CriterionInput:
     name_en: str
     weight: str
     levels: list[str]
+    levels_en: list[str] = ()
 
 
-def _criterion_checked(item: CriterionInput) -> tuple[str, str, Decimal, list[str]]:
+def _criterion_checked(item: CriterionInput) -> tuple[str, str, Decimal, list[str], list[str]]:
     name = item.name.strip()
     if not name:
         raise FocusGroupError(_("Every criterion needs a name."))
@@ -140,7 +141,10 @@ def _criterion_checked(item: CriterionInput) -> tuple[str, str, Decimal, list[st
     levels = [level.strip() for level in item.levels]
     if len(levels) != 5 or not all(levels):
         raise FocusGroupError(_("Describe each of the five levels of “%(name)s”.") % {"name": name})
-    return name, item.name_en.strip(), weight, levels
+    levels_en = [level.strip() for level in item.levels_en]
+    if any(levels_en) and (len(levels_en) != 5 or not all(levels_en)):
+        raise FocusGroupError(_("Give all five English level descriptions of “%(name)s”, or none.") % {"name": name})
+    return name, item.name_en.strip(), weight, levels, levels_en if any(levels_en) else []
 
 
 def rubric_replace(*, group: FocusGroup, criteria: list[CriterionInput], version: int | None, acting_user) -> None:
@@ -150,7 +154,7 @@ def rubric_replace(*, group: FocusGroup, criteria: list[CriterionInput], version
         raise FocusGroupError(_("The rubric needs at least one criterion."))
     if len(checked) > MAX_CRITERIA:
         raise FocusGroupError(_("A rubric has at most %(count)s criteria.") % {"count": MAX_CRITERIA})
-    names = [name for name, _en, _weight, _levels in checked]
+    names = [name for name, *_rest in checked]
     if len(set(names)) != len(names):
         raise FocusGroupError(_("Two criteria have the same name."))
     with transaction.atomic():
@@ -159,15 +163,15 @@ def rubric_replace(*, group: FocusGroup, criteria: list[CriterionInput], version
         require_group_phase(group)
         require_state(group, {FocusGroup.State.SETUP},
                       _("Scoring has opened, so the rubric is locked: members are scoring against it."))
-        old = [[c.name, str(c.weight), c.levels] for c in group.criteria.order_by("position")]
-        new = [[name, str(weight), levels] for name, _en, weight, levels in checked]
-        if old == new and [c.name_en for c in group.criteria.order_by("position")] == [en for _n, en, _w, _l in
-                                                                                    checked]:
+        old = [[c.name, c.name_en, str(c.weight), c.levels, c.levels_en] for c in group.criteria.order_by("position")]
+        new = [[name, name_en, str(weight), levels, levels_en] for name, name_en, weight, levels, levels_en in checked]
+        if old == new:
             return
         group.criteria.all().delete()
         Criterion.objects.bulk_create(
-            Criterion(group=group, position=position, name=name, name_en=name_en, weight=weight, levels=levels)
-            for position, (name, name_en, weight, levels) in enumerate(checked, start=1)
+            Criterion(group=group, position=position, name=name, name_en=name_en, weight=weight, levels=levels,
+                      levels_en=levels_en)
+            for position, (name, name_en, weight, levels, levels_en) in enumerate(checked, start=1)
         )
         group_touch(group)
         audit_event(group, "focus_group.rubric_changed", actor=acting_user, changes={"rubric": [old, new]})

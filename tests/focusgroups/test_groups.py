@@ -200,6 +200,7 @@ def test_a_submitted_score_changes_only_after_the_leader_reopens_it(scoring, lea
 
 def test_the_page_saves_a_draft_as_json_for_the_autosave(client, scoring, member, consenting):
     client.force_login(member)
+    client.cookies["django_language"] = "en"
     criterion = scoring.criteria.first()
     url = reverse("focusgroups:score_candidate", kwargs={"pk": scoring.pk, "candidate_id": consenting[0].pk})
     response = client.post(url, {f"c{criterion.pk}-score": "4", f"c{criterion.pk}-comment": "整置穩定",
@@ -355,6 +356,9 @@ def test_the_leader_runs_a_group_through_its_pages(client, office, cycle, leader
     for candidate in consenting[:2]:
         page = client.get(url("score_candidate", candidate_id=candidate.pk))
         assert page.status_code == 200 and "Submit my scores" in page.content.decode()
+        # In English the default rubric reads in English: names and the description of each level.
+        assert "Surveying technique" in page.content.decode()
+        assert "Cannot explain the surveying principles" in page.content.decode()
         assert client.post(url("score_submit", candidate_id=candidate.pk), _rubric_post(group)).status_code == 302
     assert "The aggregate is ready once" in client.get(url("results")).content.decode()
     group.refresh_from_db()
