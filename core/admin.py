@@ -47,6 +47,19 @@ class HistoryReadOnlyAdmin(admin.ModelAdmin):
         return format_html("<ul>{}</ul>", items)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """The rows of a ServiceOnlyAdmin page's children, shown but never added, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ServiceOnlyAdmin(HistoryReadOnlyAdmin):
     """Rows the back office may read but never add or delete: the product's pages and services own every write."""
 

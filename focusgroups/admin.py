@@ -1,20 +1,9 @@
 """Back office pages for focus groups: read-only with their history, since the leader's pages make every change."""
 from django.contrib import admin
 
-from core.admin import ServiceOnlyAdmin
+from core.admin import ReadOnlyInline, ServiceOnlyAdmin
 
 from .models import CandidateQuestion, Criterion, FocusGroup, Member, Outcome
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class MemberInline(ReadOnlyInline):

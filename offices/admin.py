@@ -1,24 +1,19 @@
 """Back office pages for office profiles: read-only, since editing and publishing go through the profile pages."""
 from django.contrib import admin
 
-from core.admin import ServiceOnlyAdmin
+from core.admin import ReadOnlyInline, ServiceOnlyAdmin
 
 from .models import OfficeInstrument, OfficeProfile, ResurveyProject
 
 
-class ResurveyProjectInline(admin.TabularInline):
+class ResurveyProjectInline(ReadOnlyInline):
     model = ResurveyProject
-    extra = 0
-    can_delete = False
-    readonly_fields = ["year", "area_hectares", "parcel_count"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ["year", "area_hectares", "parcel_count"]
 
 
-class OfficeInstrumentInline(ResurveyProjectInline):
+class OfficeInstrumentInline(ReadOnlyInline):
     model = OfficeInstrument
-    readonly_fields = ["kind", "count", "note"]
+    fields = ["kind", "count", "note"]
 
 
 @admin.register(OfficeProfile)

@@ -1,19 +1,14 @@
 """Back office pages for portfolios and consent: read-only, since only the candidate changes them."""
 from django.contrib import admin
 
-from core.admin import ServiceOnlyAdmin
+from core.admin import ReadOnlyInline, ServiceOnlyAdmin
 
 from .models import Portfolio, PortfolioConsent, ProcedureStep, VideoDescription
 
 
-class ProcedureStepInline(admin.TabularInline):
+class ProcedureStepInline(ReadOnlyInline):
     model = ProcedureStep
-    extra = 0
-    can_delete = False
-    readonly_fields = ["position", "text", "at_seconds"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ["position", "text", "at_seconds"]
 
 
 @admin.register(Portfolio)

@@ -1,25 +1,19 @@
 """Back office pages for the question bank and what candidates submitted: read-only, the practice pages write."""
 from django.contrib import admin
 
-from core.admin import ServiceOnlyAdmin
+from core.admin import ReadOnlyInline, ServiceOnlyAdmin
 
 from .models import Choice, PracticalTask, PracticeAttempt, Question, TaskAnswer, TaskAnswerFile
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(ReadOnlyInline):
     model = Choice
-    extra = 0
-    can_delete = False
-    readonly_fields = ["position", "text", "is_correct"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ["position", "text", "is_correct"]
 
 
-class TaskAnswerFileInline(ChoiceInline):
+class TaskAnswerFileInline(ReadOnlyInline):
     model = TaskAnswerFile
-    readonly_fields = ["original_name", "content_type", "size_bytes"]
-    exclude = ["file"]
+    fields = ["original_name", "content_type", "size_bytes"]
 
 
 @admin.register(Question)

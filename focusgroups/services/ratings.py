@@ -42,6 +42,17 @@ def _submission_locked(group: FocusGroup, rater, candidate) -> Submission:
     return Submission.objects.select_for_update().get(group=group, rater=rater, candidate=candidate)
 
 
+def _scoring_submission(group: FocusGroup, rater, candidate, closed_message: str) -> tuple[FocusGroup, Submission]:
+    """Check that the rater may score the candidate now and return the group and the rater's locked submission."""
+    group = FocusGroup.objects.select_related("cycle").get(pk=group.pk)
+    require_group_phase(group)
+    require_not_finalised(group)
+    require_state(group, {FocusGroup.State.SCORING}, closed_message)
+    _require_member(group, rater)
+    _require_rostered(group, candidate)
+    return group, _submission_locked(group, rater, candidate)
+
+
 def _check_score(score) -> None:
     if score is not None and not (SCALE_MIN <= score <= SCALE_MAX):
         raise FocusGroupError(_("A score is a whole number from %(low)s to %(high)s.") % {"low": SCALE_MIN,
@@ -60,13 +71,8 @@ def ratings_save(*, group: FocusGroup, candidate, rater, ratings: list[RatingInp
     if any(item.criterion_id not in criteria for item in ratings):
         raise FocusGroupError(_("That criterion is not in this focus group's rubric."))
     with transaction.atomic():
-        group = FocusGroup.objects.select_related("cycle").get(pk=group.pk)
-        require_group_phase(group)
-        require_not_finalised(group)
-        require_state(group, {FocusGroup.State.SCORING}, _("Scoring is not open, so scores cannot be saved."))
-        _require_member(group, rater)
-        _require_rostered(group, candidate)
-        submission = _submission_locked(group, rater, candidate)
+        group, submission = _scoring_submission(group, rater, candidate,
+                                                _("Scoring is not open, so scores cannot be saved."))
         if submission.submitted_at is not None:
             raise FocusGroupError(_("You have submitted your scores for this candidate; ask the leader to reopen "
                                     "them to make a change."))
@@ -103,13 +109,8 @@ def ratings_save(*, group: FocusGroup, candidate, rater, ratings: list[RatingInp
 def submission_submit(*, group: FocusGroup, candidate, rater) -> Submission:
     """Submit a member's scores of a candidate: every criterion needs a score; then others' scores show."""
     with transaction.atomic():
-        group = FocusGroup.objects.select_related("cycle").get(pk=group.pk)
-        require_group_phase(group)
-        require_not_finalised(group)
-        require_state(group, {FocusGroup.State.SCORING}, _("Scoring is not open, so scores cannot be submitted."))
-        _require_member(group, rater)
-        _require_rostered(group, candidate)
-        submission = _submission_locked(group, rater, candidate)
+        group, submission = _scoring_submission(group, rater, candidate,
+                                                _("Scoring is not open, so scores cannot be submitted."))
         if submission.submitted_at is not None:
             return submission
         scored = set(Rating.objects.filter(group=group, rater=rater, candidate=candidate, score__isnull=False)

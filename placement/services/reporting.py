@@ -149,9 +149,14 @@ def place_deferral_decide(*, response: PlaceResponse, approve: bool, decision_re
     return response
 
 
+def _address(response: PlaceResponse) -> str:
+    """Return where the candidate is emailed: their account's address, else the one the exam record gives."""
+    return (response.candidate.user.email if response.candidate.user_id else "") or response.candidate.email
+
+
 def _tell_decision(response_id: int) -> None:
     response = PlaceResponse.objects.select_related("candidate__user", "office").get(pk=response_id)
-    address = (response.candidate.user.email if response.candidate.user_id else "") or response.candidate.email
+    address = _address(response)
     # Users keep no language of their own; emails go in the platform's language, as the result notices do.
     with translation.override(settings.LANGUAGE_CODE):
         approved = response.state == PlaceResponse.State.DEFERRED
@@ -197,7 +202,7 @@ def place_responses_remind_due(*, cycle: ExamCycle, hours: int = 48) -> int:
         if not claimed:
             continue
         response = PlaceResponse.objects.select_related("candidate__user", "office").get(pk=response_id)
-        address = (response.candidate.user.email if response.candidate.user_id else "") or response.candidate.email
+        address = _address(response)
         try:
             send_mail(_("Answer your placement by %(deadline)s") % {"deadline": _when(cycle.report_by)},
                       _("You are placed at %(office)s. Confirm, decline or ask to defer on the platform before "

@@ -10,7 +10,6 @@ Set SCREENSHOTS=1 to write its screenshots to docs/screenshots/; a normal run le
 """
 import io
 import json
-import os
 import re
 import shutil
 import time
@@ -30,6 +29,7 @@ from media_pipeline.services.uploads import video_upload_receive
 from placement.models import PlacementRun, SuitabilityScore
 from placement.services.preferences import preference_list_save, preference_list_submit
 from portfolios.services import portfolio_consent_set
+from tests.browser.screenshots import screenshot
 from tests.conftest import require_service
 from tests.factories import (
     TEST_PASSWORD,
@@ -44,16 +44,6 @@ from tests.media_pipeline.conftest import ffmpeg
 from tests.media_pipeline.factories import upload_started, youtube_link
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def _screenshot(page, name: str) -> None:
-    # Only a deliberate run refreshes the committed images, so the suite never changes the working tree.
-    if os.environ.get("SCREENSHOTS") == "1":
-        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
-
 
 def _local(moment) -> str:
     """Return a moment as a datetime-local field takes it, in the site's time zone."""
@@ -177,7 +167,7 @@ def test_a_focus_group_scores_a_candidate_and_a_blended_run_uses_its_result(live
     expect(lead.get_by_text("The roster is fixed: 1 candidates.")).to_be_visible()
     lead.get_by_role("button", name="Open scoring").click()
     expect(lead.get_by_text("Scoring is open.")).to_be_visible()
-    _screenshot(lead, "focus-group-overview")
+    screenshot(lead, "focus-group-overview")
 
     # 2. The leader asks the candidate for more evidence, with a reply deadline; the candidate answers.
     lead.get_by_role("navigation", name="Focus group").get_by_role("link", name="Candidates to score").click()
@@ -245,7 +235,7 @@ def test_a_focus_group_scores_a_candidate_and_a_blended_run_uses_its_result(live
         criteria[0].pk: (4, "Steady set-up; checks the bubble twice."), criteria[1].pk: (3, "")})
     expect(lead.locator("#save-status")).to_contain_text("Draft saved at")
     _click_scores(lead, {index: 4 for index in range(2, len(criteria))})
-    _screenshot(lead, "focus-group-scoring")
+    screenshot(lead, "focus-group-scoring")
     lead.get_by_role("button", name="Submit my scores").click()
     expect(lead.get_by_text("Your scores are submitted.")).to_be_visible()
 
@@ -292,7 +282,7 @@ def test_a_focus_group_scores_a_candidate_and_a_blended_run_uses_its_result(live
     # The aggregate 3.4, and the adjustment beside it.
     expect(lead.get_by_role("row", name=re.compile("Chen Wei-ting"))).to_contain_text(
         re.compile(r"3\.400[\s\S]*0\.25"))
-    _screenshot(lead, "focus-group-results")
+    screenshot(lead, "focus-group-results")
     lead.get_by_role("link", name="Finalise…").click()
     lead.get_by_role("button", name="Finalise", exact=True).click()
     expect(lead.get_by_text("The focus group is finalised")).to_be_visible()

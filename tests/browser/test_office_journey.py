@@ -2,15 +2,14 @@
 
 Set SCREENSHOTS=1 to write the README's screenshots to docs/screenshots/; a normal run leaves the tree alone.
 """
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
 from placement.models import PreferenceEntry
+from tests.browser.screenshots import screenshot
 from tests.factories import (
     CandidateFactory,
     ExamCycleFactory,
@@ -23,16 +22,6 @@ from tests.media_pipeline.factories import youtube_link
 from tests.offices.test_discovery_geo import HSINCHU_STATION, KAOHSIUNG_85_SKY_TOWER, TAIPEI_101, TAIPEI_MAIN_STATION
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def _screenshot(page, name: str) -> None:
-    # Only a deliberate run refreshes the committed images, so the suite never changes the working tree.
-    if os.environ.get("SCREENSHOTS") == "1":
-        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
-
 
 def _office_at(place, *, cycle, code: str, name_en: str, district: str):
     latitude, longitude = (Decimal(str(value)) for value in place)
@@ -152,7 +141,7 @@ def test_an_office_publishes_and_a_candidate_shows_compares_practises_and_choose
     expect(page.get_by_role("heading", name="Xinyi Land Office")).to_be_visible()
     expect(page.get_by_text("GNSS/RTK receiver × 2")).to_be_visible()
     expect(page.get_by_text("Teamwork comes first.")).to_be_visible()
-    _screenshot(page, "public-profile")
+    screenshot(page, "public-profile")
 
     # 2. The candidate describes a video step by step and previews the portfolio.
     browser_session(page, candidate_user)
@@ -177,7 +166,7 @@ def test_an_office_publishes_and_a_candidate_shows_compares_practises_and_choose
     expect(procedure).to_have_count(2)
     expect(procedure.nth(0)).to_contain_text(steps[0])
     expect(procedure.nth(1)).to_contain_text(steps[1])
-    _screenshot(page, "portfolio-preview")
+    screenshot(page, "portfolio-preview")
 
     # Consent for two offices.
     page.goto(f"{live_server.url}/portfolio/consent/")
@@ -197,7 +186,7 @@ def test_an_office_publishes_and_a_candidate_shows_compares_practises_and_choose
     expect(page.get_by_role("heading", name="2 land offices")).to_be_visible()
     expect(page.get_by_role("link", name="Xinxing Land Office")).to_have_count(0)
     expect(page.locator(".office-map a")).to_have_count(2)
-    _screenshot(page, "discovery-map")
+    screenshot(page, "discovery-map")
 
     # Compare the two near offices.
     page.get_by_label("Compare Xinyi Land Office").check()
@@ -206,7 +195,7 @@ def test_an_office_publishes_and_a_candidate_shows_compares_practises_and_choose
     expect(page.get_by_role("heading", name="Compare land offices")).to_be_visible()
     expect(page.locator("table.comparison thead th")).to_have_text(["Fact", "Xinyi Land Office",
                                                                     "Hsinchu Land Office"])
-    _screenshot(page, "comparison")
+    screenshot(page, "comparison")
     comparison_url = page.url
 
     # Take office A's practice set: one right answer, one wrong.
