@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -94,3 +96,11 @@ class LateVacancyForm(forms.Form):
     reason = forms.CharField(label=_("Why are the seats new?"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("For example a retirement, a transfer or a new post."))
+
+
+class RoundForm(forms.Form):
+    policy = forms.ChoiceField(label=_("Policy"), choices=PlacementRun.Policy.choices)
+    exam_weight = forms.DecimalField(label=_("Exam weight (blended policy)"), min_value=0, max_value=1,
+                                     decimal_places=3, initial=Decimal("0.7"))
+    seed = forms.IntegerField(label=_("Lottery seed"), required=False, min_value=0,
+                              help_text=_("Empty: drawn at random and recorded, so the round can be replayed."))

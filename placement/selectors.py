@@ -380,3 +380,36 @@ def after_publication(*, cycle: ExamCycle, publication) -> AfterPublication:
                                                     PlaceResponse.State.LAPSED))
     freed += sum(item.seats for item in late if item.state == LateVacancy.State.APPROVED)
     return AfterPublication(counts=counts, deferral_requests=requests, late_vacancies=late, freed_seats=freed)
+
+
+def round_runs(*, cycle: ExamCycle) -> list[PlacementRun]:
+    """Return the cycle's supplementary round runs, newest first, with whether each is published."""
+    return list(PlacementRun.objects.filter(cycle=cycle, follows__isnull=False).defer("snapshot")
+                .select_related("publication").order_by("-created_at", "-pk"))
+
+
+@dataclass(frozen=True)
+class CandidatePlace:
+    """Where the runs in force put a candidate: the publication, the assignment and the round (1 = main)."""
+
+    publication: Publication
+    assignment: Assignment
+    round_number: int
+
+
+def candidate_place(*, candidate: Candidate) -> CandidatePlace | None:
+    """Return the candidate's place in the runs in force: the round that placed them, else the main run's row."""
+    main = current_publication(candidate.cycle)
+    if main is None:
+        return None
+    rounds = list(Publication.objects.filter(cycle=candidate.cycle_id, round_number__isnull=False)
+                  .order_by("-round_number"))
+    rows = {row.run_id: row for row in Assignment.objects.filter(
+        candidate=candidate, run__in=[main.run_id, *(publication.run_id for publication in rounds)])
+        .select_related("office")}
+    for publication in rounds:
+        row = rows.get(publication.run_id)
+        if row is not None and row.office_id is not None:
+            return CandidatePlace(publication, row, publication.round_number)
+    row = rows.get(main.run_id)
+    return CandidatePlace(main, row, 1) if row is not None else None

@@ -20,6 +20,7 @@ urlpatterns = [
     path("candidates/<int:pk>/result/answer/", views_reporting.place_answer, name="place_answer"),
     path("offices/<slug:code>/late-vacancies/", views_reporting.late_vacancy_report, name="late_vacancy_report"),
     path("cycles/<int:pk>/after-publication/", views_reporting.after_publication, name="after_publication"),
+    path("cycles/<int:pk>/rounds/", views_reporting.round_start, name="round_start"),
     path("answers/<int:pk>/decide/", views_reporting.deferral_decide, name="deferral_decide"),
     path("late-vacancies/<int:pk>/decide/", views_reporting.late_vacancy_decide, name="late_vacancy_decide"),
     path("preferences/", views.preference_edit, name="preference_edit"),

@@ -21,7 +21,7 @@ from .forms import (
     ResidenceForm,
     RunForm,
 )
-from .models import Assignment, Phase, PlacementRun, Publication, Vacancy
+from .models import Phase, PlacementRun, Publication, Vacancy
 from .services.candidates import candidate_residence_set
 from .services.common import PlacementError
 from .services.cycles import exam_cycle_set_deadlines
@@ -329,11 +329,12 @@ def cycle_results(request, pk):
 def candidate_result(request, pk):
     """Show one candidate their own published placement, with the engine's reasons in plain sentences."""
     candidate = access.candidate_get_for_user(request.user, pk)
-    publication = selectors.current_publication(candidate.cycle)
-    context = {"candidate": candidate, "publication": publication}
+    # The main placement's publication, or the supplementary round that placed the candidate since.
+    place = selectors.candidate_place(candidate=candidate)
+    publication = place.publication if place else selectors.current_publication(candidate.cycle)
+    context = {"candidate": candidate, "publication": publication, "round_number": place.round_number if place else 1}
     if publication is not None:
-        assignment = Assignment.objects.filter(run=publication.run_id, candidate=candidate).select_related(
-            "office").first()
+        assignment = place.assignment if place else None
         context["assignment"] = assignment
         context["sentences"] = selectors.explanation_sentences(
             assignment=assignment, language_code=request.LANGUAGE_CODE) if assignment else []

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, selectors
-from .forms import DecisionForm, DeclineForm, DeferralForm, LateVacancyForm, ReportByForm
-from .models import Assignment, LateVacancy, PlaceResponse
+from .forms import DecisionForm, DeclineForm, DeferralForm, LateVacancyForm, ReportByForm, RoundForm
+from .models import LateVacancy, PlaceResponse
 from .services import reporting
 from .services.common import PlacementError
+from .services.rounds import placement_round_start
 
 
 def _run(request, action, success: str) -> bool:
@@ -27,9 +28,8 @@ def _run(request, action, success: str) -> bool:
 def place_answer(request, pk):
     """Take the candidate's answer to their published place: confirm, decline with a reason, or ask to defer."""
     candidate = access.candidate_get_for_user(request.user, pk)
-    publication = selectors.current_publication(candidate.cycle)
-    assignment = Assignment.objects.filter(run=publication.run_id, candidate=candidate).first() if publication else None
-    response = selectors.place_response_for(assignment=assignment) if assignment else None
+    place = selectors.candidate_place(candidate=candidate)
+    response = selectors.place_response_for(assignment=place.assignment) if place else None
     if response is None or response.candidate.user_id != request.user.pk:
         raise Http404
     action = request.POST.get("action")
@@ -94,8 +94,28 @@ def after_publication(request, pk):
             late.decision_form = DecisionForm(auto_id=f"late-{late.pk}-%s")
     return render(request, "placement/after_publication.html", {
         "cycle": cycle, "publication": publication, "form": form, "overview": overview,
-        "states": PlaceResponse.State.choices,
+        "states": PlaceResponse.State.choices, "round_form": RoundForm(),
+        "rounds": selectors.round_runs(cycle=cycle),
     }, status=400 if form.errors else 200)
+
+
+@require_POST
+def round_start(request, pk):
+    """Start the next supplementary round and follow it on its run page."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    form = RoundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        return redirect("placement:after_publication", pk=cycle.pk)
+    try:
+        run = placement_round_start(cycle=cycle, policy=form.cleaned_data["policy"],
+                                    exam_weight=form.cleaned_data["exam_weight"], seed=form.cleaned_data["seed"],
+                                    acting_user=request.user)
+    except PlacementError as error:
+        messages.error(request, str(error))
+        return redirect("placement:after_publication", pk=cycle.pk)
+    messages.success(request, _("Round %(n)s is started.") % {"n": run.round_number})
+    return redirect("placement:run_detail", pk=run.pk)
 
 
 @require_POST

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import Role
@@ -122,3 +123,31 @@ def test_after_a_round_is_published_the_main_placement_cannot_be_replaced(publis
     with pytest.raises(PlacementError, match="can no longer be"):
         publication_create(run=again, acting_user=staff, reason="更正")
     assert Publication.objects.count() == 2 and Assignment.objects.filter(run=again).exists()
+
+
+def test_staff_start_and_publish_a_round_by_page_and_the_candidate_reads_where_it_placed_them(
+        client, published, staff, django_capture_on_commit_callbacks):
+    """The unplaced candidate's result page names the round that placed them, and takes their answer to it."""
+    world = published
+    responses = {r.candidate.exam_rank: r for r in PlaceResponse.objects.select_related("candidate")}
+    place_decline(response=responses[2], reason="不去", acting_user=responses[2].candidate.user)
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("placement:after_publication", kwargs={"pk": world.cycle.pk})).content.decode()
+    assert "Start a supplementary round" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("placement:round_start", kwargs={"pk": world.cycle.pk}),
+                               {"policy": "exam_rank", "exam_weight": "1", "seed": "5"})
+    round_run = PlacementRun.objects.get(follows__isnull=False)
+    assert response.url == reverse("placement:run_detail", kwargs={"pk": round_run.pk})
+    detail = client.get(response.url).content.decode()
+    assert "Supplementary round 2" in detail and 'name="reason"' not in detail
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("placement:run_publish", kwargs={"pk": round_run.pk}))
+    assert Publication.objects.get(round_number=2).run == round_run
+    fifth = world.candidates[4]
+    client.force_login(fifth.user)
+    page = client.get(reverse("placement:candidate_result", kwargs={"pk": fifth.pk})).content.decode()
+    assert "You were placed in supplementary round 2" in page and "I will report for duty" in page
+    client.post(reverse("placement:place_answer", kwargs={"pk": fifth.pk}), {"action": "confirm"})
+    assert PlaceResponse.objects.get(candidate=fifth).state == PlaceResponse.State.CONFIRMED
