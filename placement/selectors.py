@@ -13,8 +13,10 @@ from accounts.models import RoleGrant
 from . import engine
 from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS
 from .engine_io import (
+    HOLDING_STATES,
     canonical_json,
     instance_from_snapshot,
+    published_runs,
     run_assignment,
     sha256_hex,
     snapshot_for_run,
@@ -413,3 +415,78 @@ def candidate_place(*, candidate: Candidate) -> CandidatePlace | None:
             return CandidatePlace(publication, row, publication.round_number)
     row = rows.get(main.run_id)
     return CandidatePlace(main, row, 1) if row is not None else None
+
+
+OUTCOME_STATES = ("confirmed", "pending", "deferral_requested", "declined", "deferred", "lapsed")
+
+
+@dataclass
+class OfficeOutcome:
+    """One office's seats after publication: what each round placed and how the places were answered."""
+
+    office: LandOffice
+    seats: int
+    late_seats: int
+    placed_by_round: dict[int, int]
+    states: dict[str, int]
+    unfilled: int
+
+
+@dataclass(frozen=True)
+class PlacementOutcomes:
+    rounds: list[int]                                # 1 for the main placement, then each published round
+    offices: list[OfficeOutcome]
+    by_round: dict[int, dict[str, int]]              # round -> state -> count, with "placed"
+    counties: list[tuple[str, dict[str, int]]]       # county -> totals of seats, placed, states, unfilled
+    totals: dict[str, int]
+
+
+def placement_outcomes(*, cycle: ExamCycle) -> PlacementOutcomes:
+    """Count, per office, county and round, the seats filled, declined, deferred and unfilled (five queries)."""
+    runs = published_runs(cycle)
+    round_of = {run.pk: (run.round_number or 1) for run in runs}
+    seats = dict(Vacancy.objects.filter(cycle=cycle).values_list("office_id", "seats"))
+    late: dict[int, int] = {}
+    for office_id, count in LateVacancy.objects.filter(cycle=cycle, state=LateVacancy.State.APPROVED).values_list(
+            "office_id", "seats"):
+        late[office_id] = late.get(office_id, 0) + count
+    counts = (PlaceResponse.objects.filter(assignment__run__in=runs).order_by()
+              .values_list("office_id", "assignment__run_id", "state").annotate(total=Count("pk")))
+    offices = {office.pk: office for office in LandOffice.objects.filter(pk__in=seats).order_by("sort_order", "name")}
+    rows = {office_id: OfficeOutcome(office=office, seats=seats[office_id], late_seats=late.get(office_id, 0),
+                                     placed_by_round={}, states=dict.fromkeys(OUTCOME_STATES, 0), unfilled=0)
+            for office_id, office in offices.items()}
+    by_round = {number: dict.fromkeys(("placed", *OUTCOME_STATES), 0) for number in round_of.values()}
+    for office_id, run_id, state, total in counts:
+        row, number = rows[office_id], round_of[run_id]
+        row.placed_by_round[number] = row.placed_by_round.get(number, 0) + total
+        row.states[state] += total
+        by_round[number]["placed"] += total
+        by_round[number][state] += total
+    for row in rows.values():
+        held = sum(row.states[state] for state in HOLDING_STATES)
+        row.unfilled = max(row.seats + row.late_seats - held, 0)
+    counties: dict[str, dict[str, int]] = {}
+    for row in rows.values():
+        county = counties.setdefault(row.office.county, dict.fromkeys(("seats", "placed", "unfilled",
+                                                                        *OUTCOME_STATES), 0))
+        county["seats"] += row.seats + row.late_seats
+        county["placed"] += sum(row.placed_by_round.values())
+        county["unfilled"] += row.unfilled
+        for state in OUTCOME_STATES:
+            county[state] += row.states[state]
+    totals = dict.fromkeys(("seats", "placed", "unfilled", *OUTCOME_STATES), 0)
+    for county in counties.values():
+        for key, value in county.items():
+            totals[key] += value
+    return PlacementOutcomes(rounds=sorted(by_round), offices=list(rows.values()), by_round=by_round,
+                             counties=sorted(counties.items()), totals=totals)
+
+
+def deferral_rows(*, cycle: ExamCycle):
+    """Return the cycle's approved deferrals, for next year's cycle: who, where, why, and who decided."""
+    return (PlaceResponse.objects.filter(cycle=cycle, state=PlaceResponse.State.DEFERRED)
+            .order_by("candidate__exam_rank")
+            .values_list("candidate__exam_number", "candidate__name", "candidate__email", "candidate__exam_rank",
+                         "office__code", "office__name", "deferral_reason", "reason", "decided_at",
+                         "decided_by__email", "decision_reason"))

@@ -32,6 +32,8 @@ ACCESS = {
     "placement:late_vacancy_report": frozenset({OFFICE_STAFF, LEADER}),
     "placement:after_publication": frozenset({EXAM_STAFF}),
     "placement:round_start": frozenset({EXAM_STAFF}),
+    "placement:outcomes": frozenset({EXAM_STAFF}),
+    "placement:outcomes_export": frozenset({EXAM_STAFF}),
     "placement:deferral_decide": frozenset({EXAM_STAFF}),
     "placement:late_vacancy_decide": frozenset({EXAM_STAFF}),
 }

@@ -1,17 +1,18 @@
 """Thin views of what follows a publication: candidates answer their place, offices report late seats, examination
 staff set the report-by time and decide deferrals and late vacancies."""
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, selectors
+from . import access, charts, selectors
 from .forms import DecisionForm, DeclineForm, DeferralForm, LateVacancyForm, ReportByForm, RoundForm
 from .models import LateVacancy, PlaceResponse
 from .services import reporting
 from .services.common import PlacementError
 from .services.rounds import placement_round_start
+from .tabular import FORMATS, write_table
 
 
 def _run(request, action, success: str) -> bool:
@@ -143,3 +144,47 @@ def late_vacancy_decide(request, pk):
     else:
         messages.error(request, _("Choose approve or refuse, and give the reason."))
     return redirect("placement:after_publication", pk=late.cycle_id)
+
+
+OUTCOME_COLUMNS = ["office", "office_name", "county", "seats", "late_seats", "placed_round_1", "placed_in_rounds",
+                   "confirmed", "pending", "deferral_requested", "declined", "deferred", "not_taken", "unfilled"]
+DEFERRAL_COLUMNS = ["exam_number", "name", "email", "exam_rank", "office", "office_name", "deferral_reason",
+                    "reason", "decided_at", "decided_by", "decision_reason"]
+
+
+@require_GET
+def outcomes(request, pk):
+    """Seats filled, declined, deferred and unfilled per round, office and county, with a chart."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    result = selectors.placement_outcomes(cycle=cycle)
+    labels = [_("Placed"), _("Reported for duty"), _("Declined"), _("Training deferred"), _("Not taken")]
+    keys = ["placed", "confirmed", "declined", "deferred", "lapsed"]
+    chart = charts.grouped_bar_chart(
+        labels, [[result.by_round[number][key] for key in keys] for number in result.rounds],
+        [_("Main placement") if number == 1 else _("Round %(n)s") % {"n": number} for number in result.rounds])
+    return render(request, "placement/outcomes.html", {"cycle": cycle, "result": result, "chart": chart})
+
+
+def _outcome_rows(result):
+    for row in result.offices:
+        yield [row.office.code, row.office.name, row.office.county, row.seats, row.late_seats,
+               row.placed_by_round.get(1, 0), sum(count for number, count in row.placed_by_round.items()
+                                                  if number > 1),
+               row.states["confirmed"], row.states["pending"], row.states["deferral_requested"],
+               row.states["declined"], row.states["deferred"], row.states["lapsed"], row.unfilled]
+
+
+@require_GET
+def outcomes_export(request, pk, kind, fmt):
+    """Download the outcomes by office, or the deferral list that carries into next year's cycle."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    if fmt not in FORMATS or kind not in ("outcomes", "deferrals"):
+        raise Http404
+    if kind == "outcomes":
+        columns, rows = OUTCOME_COLUMNS, _outcome_rows(selectors.placement_outcomes(cycle=cycle))
+    else:
+        columns, rows = DEFERRAL_COLUMNS, selectors.deferral_rows(cycle=cycle)
+    content, content_type = write_table(columns, rows, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-{kind}.{fmt}"'
+    return response

@@ -151,3 +151,32 @@ def test_staff_start_and_publish_a_round_by_page_and_the_candidate_reads_where_i
     assert "You were placed in supplementary round 2" in page and "I will report for duty" in page
     client.post(reverse("placement:place_answer", kwargs={"pk": fifth.pk}), {"action": "confirm"})
     assert PlaceResponse.objects.get(candidate=fifth).state == PlaceResponse.State.CONFIRMED
+
+
+def test_the_outcomes_page_and_exports_count_each_round_and_answer(client, published, staff, page_queries,
+                                                                  django_capture_on_commit_callbacks):
+    """Both rounds show by office and county; the CSV has the same figures; the deferral list names who deferred."""
+    world = published
+    responses = {r.candidate.exam_rank: r for r in PlaceResponse.objects.select_related("candidate")}
+    place_decline(response=responses[2], reason="不去", acting_user=responses[2].candidate.user)
+    place_confirm(response=responses[1], acting_user=responses[1].candidate.user)
+    round_run = _round(world, staff, django_capture_on_commit_callbacks)
+    publication_create(run=round_run, acting_user=staff)
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    url = reverse("placement:outcomes", kwargs={"pk": world.cycle.pk})
+    page = page_queries(client, url)
+    assert page.response.context["result"].by_round[1]["placed"] == 4
+    assert page.response.context["result"].by_round[2]["placed"] == 1
+    assert page.response.context["result"].totals == {
+        "seats": 4, "placed": 5, "unfilled": 0, "confirmed": 1, "pending": 3, "deferral_requested": 0,
+        "declined": 1, "deferred": 0, "lapsed": 0}
+    assert "Round 2" in page.response.content.decode()
+    csv = client.get(reverse("placement:outcomes_export", kwargs={"pk": world.cycle.pk, "kind": "outcomes",
+                                                                "fmt": "csv"})).content.decode("utf-8-sig")
+    third_office = world.offices[2]
+    [line] = [line for line in csv.splitlines() if line.startswith(third_office.code + ",")]
+    # Office c: 2 seats, both placed in the main run, one declined and refilled in round 2.
+    assert line.split(",")[3:] == ["2", "0", "2", "1", "0", "2", "0", "1", "0", "0", "0"]
+    assert client.get(reverse("placement:outcomes_export", kwargs={"pk": world.cycle.pk, "kind": "deferrals",
+                                                                 "fmt": "xlsx"})).status_code == 200
