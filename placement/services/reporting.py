@@ -38,8 +38,9 @@ def place_responses_open(*, publication: Publication) -> int:
 
 
 def _locked(response: PlaceResponse) -> PlaceResponse:
-    return PlaceResponse.objects.select_for_update().select_related("cycle", "candidate__user", "office").get(
-        pk=response.pk)
+    # Only the response row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the join to the user.
+    responses = PlaceResponse.objects.select_for_update(of=("self",))
+    return responses.select_related("cycle", "candidate__user", "office").get(pk=response.pk)
 
 
 def _when(moment) -> str:

@@ -286,7 +286,9 @@ def _at_once(*calls):
     def run(index, call):
         try:
             barrier.wait()
-            results[index] = call()
+            # The language is per thread; the messages are asserted in English.
+            with translation.override("en"):
+                results[index] = call()
         except Exception as error:  # noqa: BLE001 - the test inspects what each writer met.
             results[index] = error
         finally:
