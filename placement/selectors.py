@@ -143,7 +143,9 @@ def candidacies_for_user(user) -> list[Candidate]:
     """Return the user's exam records, newest cycle first, each with `phase` set to its cycle's phase."""
     candidacies = list(
         Candidate.objects.filter(user=user).select_related("cycle").annotate(
-            cycle_published=Exists(Publication.objects.filter(cycle=OuterRef("cycle_id")))
+            cycle_published=Exists(Publication.objects.filter(cycle=OuterRef("cycle_id"))),
+            answer_pending=Exists(PlaceResponse.objects.filter(candidate=OuterRef("pk"),
+                                                               state=PlaceResponse.State.PENDING)),
         ).order_by("-cycle__year")
     )
     for candidacy in candidacies:

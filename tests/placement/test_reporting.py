@@ -197,3 +197,14 @@ def test_the_pages_take_a_candidates_answer_and_show_it_to_the_office_and_the_st
     assert client.post(reverse("placement:late_vacancy_decide", kwargs={"pk": late.pk}),
                        {"approve": "yes", "decision_reason": ""}).status_code == 302
     assert "3 seats are free" in client.get(overview).content.decode()
+
+
+def test_the_dashboard_asks_a_placed_candidate_to_answer_until_they_do(client, published):
+    candidate = published.candidates[0]
+    client.force_login(candidate.user)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Answer your placement" in page and "Rank the offices you want" not in page
+    place_confirm(response=_response(published, 0), acting_user=candidate.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Answer your placement" not in page and "See your placement result" in page
