@@ -208,3 +208,21 @@ def test_the_dashboard_asks_a_placed_candidate_to_answer_until_they_do(client, p
     place_confirm(response=_response(published, 0), acting_user=candidate.user)
     page = client.get(reverse("dashboard")).content.decode()
     assert "Answer your placement" not in page and "See your placement result" in page
+
+
+def test_office_staff_report_late_seats_only_for_their_office_and_only_staff_decide(client, published):
+    """Another office's code answers 404 to office staff; a candidate cannot reach the staff pages at all."""
+    own, other = published.offices[0], published.offices[1]
+    client.force_login(make_user(Role.OFFICE_STAFF, office=own))
+    url = reverse("placement:late_vacancy_report", kwargs={"code": other.code})
+    assert client.post(url, {"seats": "1", "reason": "冒名申報"}).status_code == 404
+    assert client.get(reverse("placement:office_placements", kwargs={"code": other.code})).status_code == 404
+    assert not LateVacancy.objects.exists()
+    response = _response(published, 2)
+    place_deferral_request(response=response, deferral_reason="illness", reason="住院",
+                           evidence_files=[SimpleUploadedFile("a.pdf", PDF)], acting_user=response.candidate.user)
+    client.force_login(response.candidate.user)
+    decide = reverse("placement:deferral_decide", kwargs={"pk": response.pk})
+    assert client.post(decide, {"approve": "yes", "decision_reason": "自己核准"}).status_code == 403
+    assert client.get(reverse("placement:after_publication", kwargs={"pk": published.cycle.pk})).status_code == 403
+    assert PlaceResponse.objects.get(pk=response.pk).state == PlaceResponse.State.DEFERRAL_REQUESTED
