@@ -87,8 +87,11 @@ class DecisionForm(forms.Form):
 class ReportByForm(forms.ModelForm):
     class Meta:
         model = ExamCycle
-        fields = ["report_by"]
-        widgets = {"report_by": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+        fields = ["report_by", "round_preferences_until"]
+        widgets = {name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+                   for name in fields}
+        help_texts = {"round_preferences_until": _("Optional: until then, candidates who hold no seat may change "
+                                                   "their preference list for the next supplementary round.")}
 
 
 class LateVacancyForm(forms.Form):

@@ -67,6 +67,8 @@ class ExamCycle(models.Model):
     preferences_until = models.DateTimeField(_("preferences until"), null=True, blank=True)
     # After publication: placed candidates confirm, decline or ask to defer by this time, or lose the place.
     report_by = models.DateTimeField(_("report for duty by"), null=True, blank=True)
+    # Before the next supplementary round: until this time, candidates who hold no seat may change their list.
+    round_preferences_until = models.DateTimeField(_("lists for the next round until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("exam cycle")

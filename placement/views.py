@@ -26,7 +26,12 @@ from .services.candidates import candidate_residence_set
 from .services.common import PlacementError
 from .services.cycles import exam_cycle_set_deadlines
 from .services.imports import candidates_import, suitability_import, vacancies_import
-from .services.preferences import preference_list_editable, preference_list_save, preference_list_submit
+from .services.preferences import (
+    preference_list_editable,
+    preference_list_save,
+    preference_list_submit,
+    round_preferences_open,
+)
 from .services.publications import publication_create
 from .services.runs import placement_run_start
 from .tabular import FORMATS, TableError, write_table
@@ -155,7 +160,7 @@ def preference_edit(request):
     candidate = selectors.current_candidacy(request.user)
     if candidate is None:
         return render(request, "placement/preference_edit.html", {"candidate": None})
-    editable = preference_list_editable(candidate.cycle)
+    editable = preference_list_editable(candidate.cycle, candidate)
     if request.method == "POST":
         wants_json = request.headers.get("Accept", "").startswith("application/json")
         try:
@@ -177,7 +182,10 @@ def preference_edit(request):
     })
     return render(request, "placement/preference_edit.html", {
         "candidate": candidate, "editable": editable, "phase": phase, "residence_form": residence_form,
-        "deadline": candidate.cycle.preferences_until, **context,
+        # While lists change for a supplementary round, the deadline shown is that window's end.
+        "deadline": (candidate.cycle.round_preferences_until if editable and round_preferences_open(candidate.cycle)
+                     else candidate.cycle.preferences_until),
+        **context,
     })
 
 

@@ -11,19 +11,35 @@ from core import clock
 from core.audit import as_system, audit_event
 from core.queue import enqueue
 
-from ..engine_io import canonical_json, sha256_hex
-from ..models import Candidate, ExamCycle, PreferenceEntry, PreferenceList, Vacancy
+from ..engine_io import DONE_STATES, HOLDING_STATES, canonical_json, published_runs, sha256_hex
+from ..models import Candidate, ExamCycle, Phase, PlaceResponse, PreferenceEntry, PreferenceList, Vacancy
 from ..phases import BEFORE_PLACEMENT, cycle_in_phase
 from .common import PlacementError
 
 
-def preference_list_editable(cycle: ExamCycle) -> bool:
-    return cycle_in_phase(cycle, BEFORE_PLACEMENT)
+def preference_list_editable(cycle: ExamCycle, candidate: Candidate | None = None) -> bool:
+    """Say whether a list may change now: before the placement, or, for a candidate who holds no seat and gave none
+    up, while the cycle lets lists change for the next supplementary round."""
+    if cycle_in_phase(cycle, BEFORE_PLACEMENT):
+        return True
+    return candidate is not None and round_preferences_open(cycle) and round_eligible(candidate)
+
+
+def round_preferences_open(cycle: ExamCycle) -> bool:
+    return (cycle.round_preferences_until is not None and cycle_in_phase(cycle, {Phase.PUBLISHED})
+            and clock.now() < cycle.round_preferences_until)
+
+
+def round_eligible(candidate: Candidate) -> bool:
+    """Say whether the candidate would be in the next round's pool: no answer of theirs holds or gave up a seat."""
+    runs = published_runs(candidate.cycle)
+    return not PlaceResponse.objects.filter(candidate=candidate, assignment__run__in=runs,
+                                            state__in=(*HOLDING_STATES, *DONE_STATES)).exists()
 
 
 def preference_list_save(*, candidate: Candidate, office_ids: list[int]) -> PreferenceList:
     """Replace a candidate's preference list with offices in the given order; an edit withdraws the submission."""
-    if not preference_list_editable(candidate.cycle):
+    if not preference_list_editable(candidate.cycle, candidate):
         raise PlacementError(_("The preference deadline has passed: your list can no longer change."))
     if len(set(office_ids)) != len(office_ids):
         raise PlacementError(_("Each office can appear only once in your list."))
@@ -58,7 +74,7 @@ def preference_list_hash(codes: list[str]) -> str:
 
 def preference_list_submit(*, candidate: Candidate) -> PreferenceList:
     """Record the time and SHA-256 of the candidate's current list as their submission."""
-    if not preference_list_editable(candidate.cycle):
+    if not preference_list_editable(candidate.cycle, candidate):
         raise PlacementError(_("The preference deadline has passed: your list can no longer change."))
     with transaction.atomic():
         preference_list = PreferenceList.objects.select_for_update().filter(candidate=candidate).first()
@@ -81,9 +97,11 @@ def preference_lists_submit_at_deadline(*, cycle: ExamCycle) -> int:
     preference page promises. Each candidate concerned is emailed the receipt. Return the number submitted; a
     second call submits nothing.
     """
-    if cycle_in_phase(cycle, BEFORE_PLACEMENT):
+    if cycle_in_phase(cycle, BEFORE_PLACEMENT) or round_preferences_open(cycle):
         return 0
-    submitted_at = cycle.preferences_until or clock.now()
+    # After publication a list can only have changed in the window before a supplementary round; it closes then.
+    round_window_closed = cycle.round_preferences_until is not None and cycle_in_phase(cycle, {Phase.PUBLISHED})
+    submitted_at = (cycle.round_preferences_until if round_window_closed else cycle.preferences_until) or clock.now()
     with transaction.atomic():
         # Exists, not a join with DISTINCT: PostgreSQL refuses FOR UPDATE with DISTINCT. Only the lists are locked.
         has_entries = Exists(PreferenceEntry.objects.filter(preference_list=OuterRef("pk")))

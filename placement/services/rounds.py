@@ -7,6 +7,7 @@ import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -16,6 +17,7 @@ from core.queue import enqueue
 from ..engine_io import published_runs
 from ..models import ExamCycle, PlacementRun
 from .common import PlacementError
+from .preferences import preference_lists_submit_at_deadline, round_preferences_open
 
 
 def placement_round_start(*, cycle: ExamCycle, policy: str, exam_weight: Decimal, seed: int | None,
@@ -34,6 +36,12 @@ def placement_round_start(*, cycle: ExamCycle, policy: str, exam_weight: Decimal
     if PlacementRun.objects.filter(cycle=cycle, status__in=[PlacementRun.Status.QUEUED, PlacementRun.Status.RUNNING]
                                    ).exists():
         raise PlacementError(busy)
+    if round_preferences_open(cycle):
+        raise PlacementError(_("Candidates may still change their lists for this round until %(deadline)s; start "
+                               "the round after that.") % {"deadline": formats.date_format(
+                                   cycle.round_preferences_until, "SHORT_DATETIME_FORMAT")})
+    # Lists changed for the round but not submitted again count as submitted at the end of that window.
+    preference_lists_submit_at_deadline(cycle=cycle)
     follows = runs[-1]
     try:
         with transaction.atomic():

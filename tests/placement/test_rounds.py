@@ -11,6 +11,7 @@ from accounts.roles import Role
 from core import clock
 from placement.models import Assignment, PlacementRun, PlaceResponse, Publication
 from placement.services.common import PlacementError
+from placement.services.preferences import preference_list_save
 from placement.services.publications import publication_create
 from placement.services.reporting import late_vacancy_decide, late_vacancy_report, place_confirm, place_decline
 from placement.services.rounds import placement_round_start
@@ -180,3 +181,30 @@ def test_the_outcomes_page_and_exports_count_each_round_and_answer(client, publi
     assert line.split(",")[3:] == ["2", "0", "2", "1", "0", "2", "0", "1", "0", "0", "0"]
     assert client.get(reverse("placement:outcomes_export", kwargs={"pk": world.cycle.pk, "kind": "deferrals",
                                                                  "fmt": "xlsx"})).status_code == 200
+
+
+def test_candidates_without_a_seat_may_change_their_list_for_the_round_while_the_cycle_allows(
+        client, published, staff, django_capture_on_commit_callbacks):
+    """The unplaced candidate changes their list in the window and the round uses it; a placed candidate cannot;
+    no round starts before the window closes, and a list left unsubmitted counts as of its end."""
+    world = published
+    a, b, c = world.offices
+    responses = {r.candidate.exam_rank: r for r in PlaceResponse.objects.select_related("candidate")}
+    place_decline(response=responses[3], reason="不去", acting_user=responses[3].candidate.user)
+    world.cycle.round_preferences_until = clock.now() + timedelta(days=2)
+    world.cycle.save(update_fields=["round_preferences_until"])
+    unplaced, placed = world.candidates[4], world.candidates[0]
+    # Rank 5 first ranked only c (full); now they add b, whose seat rank 3 declined.
+    preference_list_save(candidate=unplaced, office_ids=[c.pk, b.pk])
+    with pytest.raises(PlacementError, match="can no longer change"):
+        preference_list_save(candidate=placed, office_ids=[b.pk])
+    client.force_login(unplaced.user)
+    client.cookies["django_language"] = "en"
+    assert "You can change your list until" in client.get(reverse("placement:preference_edit")).content.decode()
+    with pytest.raises(PlacementError, match="may still change their lists"):
+        placement_round_start(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=1, acting_user=staff)
+    with clock.frozen_at(world.cycle.round_preferences_until + timedelta(minutes=5)):
+        round_run = _round(world, staff, django_capture_on_commit_callbacks)
+    unplaced.preference_list.refresh_from_db()
+    assert unplaced.preference_list.submitted_at == world.cycle.round_preferences_until
+    assert _placed(round_run) == {5: b.pk}
