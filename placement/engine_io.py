@@ -152,6 +152,11 @@ def snapshot_for_run(run: PlacementRun) -> dict:
     return build(cycle=run.cycle, policy=run.policy, exam_weight=run.exam_weight, seed=run.seed)
 
 
+def instance_for_snapshot(data: dict) -> engine.Instance:
+    """Return the engine instance of any stored snapshot: the main placement's or a supplementary round's."""
+    return engine.round_from_snapshot(data).instance if data.get("kind") == "round" else instance_from_snapshot(data)
+
+
 def solve_any_snapshot(data: dict) -> "Solved":
     return solve_round_snapshot(data) if data.get("kind") == "round" else solve_snapshot(data)
 

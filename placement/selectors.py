@@ -15,7 +15,7 @@ from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS
 from .engine_io import (
     HOLDING_STATES,
     canonical_json,
-    instance_from_snapshot,
+    instance_for_snapshot,
     published_runs,
     run_assignment,
     sha256_hex,
@@ -322,7 +322,7 @@ MOVES_SHOWN = 500
 
 def run_comparison(*, cycle: ExamCycle, run_a: PlacementRun, run_b: PlacementRun) -> RunComparison | None:
     """Compare two finished runs of the cycle; None when they placed candidates from different preference lists."""
-    instance = instance_from_snapshot(snapshot_load(PlacementRun.objects.get(pk=run_a.pk)))
+    instance = instance_for_snapshot(snapshot_load(PlacementRun.objects.get(pk=run_a.pk)))
     try:
         comparison = engine.compare(instance, run_assignment(run_a), run_assignment(run_b))
     except engine.InvalidAssignment:

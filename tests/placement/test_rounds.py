@@ -208,3 +208,14 @@ def test_candidates_without_a_seat_may_change_their_list_for_the_round_while_the
     unplaced.preference_list.refresh_from_db()
     assert unplaced.preference_list.submitted_at == world.cycle.round_preferences_until
     assert _placed(round_run) == {5: b.pk}
+
+
+def test_two_rounds_on_the_same_inputs_can_be_compared(client, published, staff, django_capture_on_commit_callbacks):
+    responses = {r.candidate.exam_rank: r for r in PlaceResponse.objects.select_related("candidate")}
+    place_decline(response=responses[2], reason="不去", acting_user=responses[2].candidate.user)
+    first = _round(published, staff, django_capture_on_commit_callbacks)
+    second = _round(published, staff, django_capture_on_commit_callbacks, policy="blended", exam_weight="0.5")
+    client.force_login(staff)
+    response = client.get(reverse("placement:run_compare", kwargs={"pk": published.cycle.pk}),
+                          {"a": first.pk, "b": second.pk})
+    assert response.status_code == 200 and response.context["comparison"] is not None
