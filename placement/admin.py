@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Candidate, ExamCycle, LandOffice, SuitabilityScore, Vacancy
+from core.admin import ServiceOnlyAdmin
+
+from .models import Candidate, ExamCycle, LandOffice, LateVacancy, PlaceResponse, SuitabilityScore, Vacancy
 
 
 @admin.register(LandOffice)
@@ -31,7 +33,8 @@ class VacancyAdmin(admin.ModelAdmin):
 
 
 # Runs, assignments and publications are not in the back office: they change only through the placement
-# services, and never once published (the database refuses it).
+# services, and never once published (the database refuses it). Answers to places and late vacancies are shown
+# read-only: the candidates, offices and examination staff change them on their pages.
 
 
 @admin.register(SuitabilityScore)
@@ -39,3 +42,17 @@ class SuitabilityScoreAdmin(admin.ModelAdmin):
     list_display = ["office", "candidate", "score", "source"]
     list_filter = ["source"]
     raw_id_fields = ["candidate", "office"]
+
+
+@admin.register(PlaceResponse)
+class PlaceResponseAdmin(ServiceOnlyAdmin):
+    list_display = ["candidate", "office", "state", "responded_at", "decided_by"]
+    list_filter = ["state", "cycle"]
+    search_fields = ["candidate__name", "candidate__exam_number", "office__name"]
+
+
+@admin.register(LateVacancy)
+class LateVacancyAdmin(ServiceOnlyAdmin):
+    list_display = ["office", "cycle", "seats", "state", "reported_at", "decided_by"]
+    list_filter = ["state", "cycle"]
+    search_fields = ["office__name", "office__code"]
