@@ -353,7 +353,8 @@ def candidate_result(request, pk):
             "may_answer": response is not None and response.candidate.user_id == request.user.pk,
             "answer_open": response is not None and response.state == response.State.PENDING and (
                 candidate.cycle.report_by is None or clock.now() < candidate.cycle.report_by),
-            "decline_form": DeclineForm(), "deferral_form": DeferralForm(),
+            # Both forms have a reason field; their own element ids keep each label on its own field.
+            "decline_form": DeclineForm(auto_id="decline-%s"), "deferral_form": DeferralForm(auto_id="deferral-%s"),
         })
     return render(request, "placement/candidate_result.html", context)
 

@@ -95,7 +95,10 @@ def after_publication(request, pk):
             late.decision_form = DecisionForm(auto_id=f"late-{late.pk}-%s")
     return render(request, "placement/after_publication.html", {
         "cycle": cycle, "publication": publication, "form": form, "overview": overview,
-        "states": PlaceResponse.State.choices, "round_form": RoundForm(),
+        # Every state with its count, 0 included, so that no figure is left blank.
+        "answer_counts": [(label, overview.counts.get(value, 0)) for value, label in PlaceResponse.State.choices]
+        if overview else [],
+        "round_form": RoundForm(),
         "rounds": selectors.round_runs(cycle=cycle),
     }, status=400 if form.errors else 200)
 
