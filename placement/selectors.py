@@ -373,16 +373,16 @@ class AfterPublication:
 
 
 def after_publication(*, cycle: ExamCycle, publication) -> AfterPublication:
-    """Return the examination staff's view of the answers and late vacancies of a publication (four queries)."""
-    responses = PlaceResponse.objects.filter(cycle=cycle, assignment__run=publication.run_id)
+    """Return the examination staff's view of the answers to every run in force and the late vacancies."""
+    # The main placement and every published round: a candidate placed in round 2 answers, and defers, too.
+    responses = PlaceResponse.objects.filter(cycle=cycle, assignment__run__in=published_runs(cycle))
     counts = dict(responses.order_by().values("state").annotate(total=Count("pk")).values_list("state", "total"))
     requests = list(responses.filter(state=PlaceResponse.State.DEFERRAL_REQUESTED)
                     .select_related("candidate", "office").prefetch_related("evidence")
                     .order_by("responded_at", "pk"))
     late = list(LateVacancy.objects.filter(cycle=cycle).select_related("office", "reported_by", "decided_by"))
-    freed = sum(counts.get(state, 0) for state in (PlaceResponse.State.DECLINED, PlaceResponse.State.DEFERRED,
-                                                    PlaceResponse.State.LAPSED))
-    freed += sum(item.seats for item in late if item.state == LateVacancy.State.APPROVED)
+    # What the next round would offer: every seat, late ones included, that no answer in force holds.
+    freed = placement_outcomes(cycle=cycle).totals["unfilled"]
     return AfterPublication(counts=counts, deferral_requests=requests, late_vacancies=late, freed_seats=freed)
 
 

@@ -3,6 +3,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -13,15 +14,23 @@ from placement.models import Assignment, PlacementRun, PlaceResponse, Publicatio
 from placement.services.common import PlacementError
 from placement.services.preferences import preference_list_save
 from placement.services.publications import publication_create
-from placement.services.reporting import late_vacancy_decide, late_vacancy_report, place_confirm, place_decline
+from placement.services.reporting import (
+    late_vacancy_decide,
+    late_vacancy_report,
+    place_confirm,
+    place_decline,
+    place_deferral_request,
+)
 from placement.services.rounds import placement_round_start
 from tests.factories import CandidateFactory, make_user
+from tests.media_pipeline.factories import PDF
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # Deferral evidence stays in the test's own folder.
     with translation.override("en"):
         yield
 
@@ -219,3 +228,22 @@ def test_two_rounds_on_the_same_inputs_can_be_compared(client, published, staff,
     response = client.get(reverse("placement:run_compare", kwargs={"pk": published.cycle.pk}),
                           {"a": first.pk, "b": second.pk})
     assert response.status_code == 200 and response.context["comparison"] is not None
+
+
+def test_staff_see_the_answers_of_candidates_placed_in_a_round(client, published, staff,
+                                                              django_capture_on_commit_callbacks):
+    """A candidate placed in round 2 who asks to defer is on the staff page to decide, and the free seats count it."""
+    responses = {r.candidate.exam_rank: r for r in PlaceResponse.objects.select_related("candidate")}
+    place_decline(response=responses[2], reason="不去", acting_user=responses[2].candidate.user)
+    round_run = _round(published, staff, django_capture_on_commit_callbacks)
+    publication_create(run=round_run, acting_user=staff)
+    fifth = PlaceResponse.objects.select_related("candidate__user").get(assignment__run=round_run)
+    place_deferral_request(response=fifth, deferral_reason="further_study", reason="出國進修",
+                           evidence_files=[SimpleUploadedFile("a.pdf", PDF)], acting_user=fifth.candidate.user)
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("placement:after_publication", kwargs={"pk": published.cycle.pk}))
+    assert [r.pk for r in page.context["overview"].deferral_requests] == [fifth.pk]
+    assert "出國進修" in page.content.decode()
+    # The declined seat was refilled in round 2; nothing is free until the deferral is approved.
+    assert page.context["overview"].freed_seats == 0
