@@ -18,7 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
@@ -29,15 +28,14 @@ from media_pipeline.services.uploads import video_upload_receive
 from placement.models import PlacementRun, SuitabilityScore
 from placement.services.preferences import preference_list_save, preference_list_submit
 from portfolios.services import portfolio_consent_set
+from tests.browser.journey import local_time, new_page, sign_in
 from tests.browser.screenshots import screenshot
 from tests.conftest import require_service
 from tests.factories import (
-    TEST_PASSWORD,
     CandidateFactory,
     ExamCycleFactory,
     LandOfficeFactory,
     VacancyFactory,
-    current_totp_code,
     make_user,
 )
 from tests.media_pipeline.conftest import ffmpeg
@@ -45,32 +43,10 @@ from tests.media_pipeline.factories import upload_started, youtube_link
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-def _local(moment) -> str:
-    """Return a moment as a datetime-local field takes it, in the site's time zone."""
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def _new_page(browser, live_server):
-    context = browser.new_context()
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    # A label that is not on the page fails the journey in seconds rather than after Playwright's 30.
-    page.set_default_timeout(10_000)
-    return page
 
 
-def _sign_in(browser, live_server, user, *, totp: bool):
-    """Sign in through the login page, with the authenticator code when the user is staff."""
-    page = _new_page(browser, live_server)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=login]").fill(user.email)
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    if totp:
-        page.locator("input[name=code]").fill(current_totp_code())
-        page.get_by_role("main").get_by_role("button").first.click()
-    expect(page).to_have_url(f"{live_server.url}/dashboard/")
-    return page
 
 
 @pytest.fixture
@@ -152,7 +128,7 @@ def test_a_focus_group_scores_a_candidate_and_a_blended_run_uses_its_result(live
     cycle.save()
 
     # 1. The leader, signed in with their authenticator, starts the group, adds a member and fixes the roster.
-    lead = _sign_in(browser, live_server, leader, totp=True)
+    lead = sign_in(browser, live_server, leader, totp=True)
     lead.get_by_role("navigation", name="Main").get_by_role("link", name="Focus groups").click()
     lead.get_by_role("button", name="Start the focus group").click()
     expect(lead.get_by_text("The focus group is started with the default rubric.")).to_be_visible()
@@ -174,11 +150,11 @@ def test_a_focus_group_scores_a_candidate_and_a_blended_run_uses_its_result(live
     lead.get_by_role("link", name="Chen Wei-ting").click()
     scoring_url = lead.url
     lead.get_by_label("Question or request for evidence").fill("Which instrument did you use for the traverse?")
-    lead.get_by_label("Reply by").fill(_local(now + timedelta(days=3)))
+    lead.get_by_label("Reply by").fill(local_time(now + timedelta(days=3)))
     lead.get_by_role("button", name="Send the question").click()
     expect(lead.get_by_text("The question was sent")).to_be_visible()
 
-    applicant = _sign_in(browser, live_server, chen.user, totp=False)
+    applicant = sign_in(browser, live_server, chen.user, totp=False)
     applicant.get_by_role("navigation", name="Main").get_by_role("link", name="My focus groups").click()
     expect(applicant.get_by_text("Which instrument did you use for the traverse?")).to_be_visible()
     applicant.get_by_role("link", name="Reply").click()
@@ -240,7 +216,7 @@ def test_a_focus_group_scores_a_candidate_and_a_blended_run_uses_its_result(live
     expect(lead.get_by_text("Your scores are submitted.")).to_be_visible()
 
     # 5. The member notes a moment of the uploaded video, seeks to it from the note, scores and submits.
-    rater = _new_page(browser, live_server)
+    rater = new_page(browser, live_server)
     rater.context.add_cookies(_session_cookie(live_server, member))
     rater.goto(f"{live_server.url}/focus-groups/")
     rater.get_by_role("link", name="Xinyi Land Office").click()
@@ -296,10 +272,10 @@ def test_a_focus_group_scores_a_candidate_and_a_blended_run_uses_its_result(live
                                                             outcome.final_score)
 
     # 7. Examination staff close the focus-group and preference phases and start a blended run.
-    staff = _sign_in(browser, live_server, exam_staff, totp=True)
+    staff = sign_in(browser, live_server, exam_staff, totp=True)
     staff.get_by_role("navigation", name="Main").get_by_role("link", name="Exam cycle").click()
-    staff.get_by_label("Focus groups until").fill(_local(clock.now() - timedelta(minutes=3)))
-    staff.get_by_label("Preferences until").fill(_local(clock.now() - timedelta(minutes=2)))
+    staff.get_by_label("Focus groups until").fill(local_time(clock.now() - timedelta(minutes=3)))
+    staff.get_by_label("Preferences until").fill(local_time(clock.now() - timedelta(minutes=2)))
     staff.get_by_role("button", name="Save deadlines").click()
     expect(staff.get_by_text("Phase 5 of 6: Placement")).to_be_visible()
     staff.get_by_role("link", name="Placement runs").first.click()

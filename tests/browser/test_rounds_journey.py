@@ -11,7 +11,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
@@ -19,14 +18,13 @@ from core import clock
 from placement.models import LateVacancy, PlacementRun, PlaceResponse, Publication
 from placement.services.cycles import exam_cycle_set_deadlines
 from placement.services.preferences import preference_list_save, preference_list_submit
+from tests.browser.journey import local_time, sign_in
 from tests.browser.screenshots import screenshot
 from tests.factories import (
-    TEST_PASSWORD,
     CandidateFactory,
     ExamCycleFactory,
     LandOfficeFactory,
     VacancyFactory,
-    current_totp_code,
     make_user,
 )
 from tests.media_pipeline.factories import PDF
@@ -34,27 +32,8 @@ from tests.media_pipeline.factories import PDF
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def _local(moment) -> str:
-    """Return a moment as a datetime-local field takes it, in the site's time zone."""
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def _sign_in(browser, live_server, user, *, totp: bool):
-    """Sign in through the login page in a browser of one's own, with the authenticator code when staff."""
-    context = browser.new_context()
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    # A label that is not on the page fails the journey in seconds rather than after Playwright's 30.
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=login]").fill(user.email)
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    if totp:
-        page.locator("input[name=code]").fill(current_totp_code())
-        page.get_by_role("main").get_by_role("button").first.click()
-    expect(page).to_have_url(f"{live_server.url}/dashboard/")
-    return page
 
 
 def _section(page, heading: str):
@@ -100,7 +79,7 @@ def test_a_declined_a_deferred_and_a_late_seat_are_filled_in_a_published_second_
     })
 
     # 1. Examination staff run the main placement by exam rank, publish it and set the report-by time.
-    staff = _sign_in(browser, live_server, exam_staff, totp=True)
+    staff = sign_in(browser, live_server, exam_staff, totp=True)
     staff.get_by_role("navigation", name="Main").get_by_role("link", name="Exam cycle").click()
     expect(staff.get_by_text("Phase 5 of 6: Placement")).to_be_visible()
     staff.get_by_role("link", name="Placement runs").first.click()
@@ -118,13 +97,13 @@ def test_a_declined_a_deferred_and_a_late_seat_are_filled_in_a_published_second_
     staff.get_by_role("navigation", name="Main").get_by_role("link", name="Exam cycle").click()
     staff.get_by_role("link", name="Reporting for duty, deferrals and late vacancies").click()
     expect(staff.get_by_role("heading", name="After publication", exact=True)).to_be_visible()
-    staff.get_by_label("Report for duty by").fill(_local(clock.now() + timedelta(days=7)))
+    staff.get_by_label("Report for duty by").fill(local_time(clock.now() + timedelta(days=7)))
     staff.get_by_role("button", name="Save", exact=True).click()
     expect(staff.get_by_text("The report-by time is saved.")).to_be_visible()
     after_publication_url = staff.url
 
     # 2. The candidate placed at Xinyi declines, with a reason.
-    applicant = _sign_in(browser, live_server, declining.user, totp=False)
+    applicant = sign_in(browser, live_server, declining.user, totp=False)
     applicant.get_by_role("link", name="Answer your placement").click()
     expect(applicant.get_by_text("You are placed at Xinyi Land Office, your choice 1.")).to_be_visible()
     decline = applicant.locator("details").filter(has=applicant.locator("summary", has_text="Decline the place"))
@@ -137,7 +116,7 @@ def test_a_declined_a_deferred_and_a_late_seat_are_filled_in_a_published_second_
     # 3. The candidate placed at Hsinchu asks to defer training, with a conscription notice as a PDF.
     notice = tmp_path / "conscription-notice.pdf"
     notice.write_bytes(PDF)
-    applicant = _sign_in(browser, live_server, deferring.user, totp=False)
+    applicant = sign_in(browser, live_server, deferring.user, totp=False)
     applicant.get_by_role("link", name="Answer your placement").click()
     defer = applicant.locator("details").filter(has=applicant.locator("summary", has_text="Ask to defer training"))
     defer.locator("summary").click()
@@ -149,7 +128,7 @@ def test_a_declined_a_deferred_and_a_late_seat_are_filled_in_a_published_second_
     expect(applicant.locator("#answer strong")).to_have_text("Deferral requested")
 
     # 4. Taichung's staff report a late seat on their placements page.
-    office = _sign_in(browser, live_server, office_staff, totp=True)
+    office = sign_in(browser, live_server, office_staff, totp=True)
     office.get_by_role("link", name="Who was placed here").click()
     expect(office.get_by_role("row", name=re.compile("Wang Hsiao-ming"))).to_be_visible()
     late = _section(office, "Report a late vacancy")
@@ -215,7 +194,7 @@ def test_a_declined_a_deferred_and_a_late_seat_are_filled_in_a_published_second_
     screenshot(staff, "outcomes")
 
     # 7. A candidate the round placed reads so on their result page.
-    applicant = _sign_in(browser, live_server, fourth.user, totp=False)
+    applicant = sign_in(browser, live_server, fourth.user, totp=False)
     applicant.get_by_role("link", name="Answer your placement").click()
     expect(applicant.get_by_text("You are placed at Xinyi Land Office, your choice 1.")).to_be_visible()
     expect(applicant.get_by_text("You were placed in supplementary round 2")).to_be_visible()

@@ -1,0 +1,34 @@
+"""What the browser journeys share: an English browser of one's own, signing in, and datetime-local values."""
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories import TEST_PASSWORD, current_totp_code
+
+
+def local_time(moment) -> str:
+    """Return a moment as a datetime-local field takes it, in the site's time zone."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def new_page(browser, live_server):
+    """Return a page in a browser context of its own that reads the site in English."""
+    context = browser.new_context()
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    # A label that is not on the page fails the journey in seconds rather than after Playwright's 30.
+    page.set_default_timeout(10_000)
+    return page
+
+
+def sign_in(browser, live_server, user, *, totp: bool):
+    """Sign in through the login page, with the authenticator code when the user is staff."""
+    page = new_page(browser, live_server)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("input[name=login]").fill(user.email)
+    page.locator("input[name=password]").fill(TEST_PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    if totp:
+        page.locator("input[name=code]").fill(current_totp_code())
+        page.get_by_role("main").get_by_role("button").first.click()
+    expect(page).to_have_url(f"{live_server.url}/dashboard/")
+    return page
