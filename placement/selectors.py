@@ -492,3 +492,9 @@ def deferral_rows(*, cycle: ExamCycle):
             .values_list("candidate__exam_number", "candidate__name", "candidate__email", "candidate__exam_rank",
                          "office__code", "office__name", "deferral_reason", "reason", "decided_at",
                          "decided_by__email", "decision_reason"))
+
+
+def deferrals_carried_into(*, cycle: ExamCycle) -> list[PlaceResponse]:
+    """Return the approved deferrals of earlier cycles, which this cycle's staff take into account: who, from where."""
+    return list(PlaceResponse.objects.filter(state=PlaceResponse.State.DEFERRED, cycle__year__lt=cycle.year)
+                .select_related("candidate", "office", "cycle").order_by("-cycle__year", "candidate__exam_rank"))

@@ -84,6 +84,7 @@ def cycle_detail(request, pk):
         "timeline": [(Phase(phase).label, deadline) for phase, deadline in cycle.deadlines()],
         "publication": selectors.current_publication(cycle),
         "import_kinds": IMPORT_KINDS,
+        "carried_deferrals": selectors.deferrals_carried_into(cycle=cycle),
     })
 
 

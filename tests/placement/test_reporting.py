@@ -23,7 +23,7 @@ from placement.services.reporting import (
     place_responses_lapse_due,
     place_responses_remind_due,
 )
-from tests.factories import LandOfficeFactory, make_user
+from tests.factories import ExamCycleFactory, LandOfficeFactory, make_user
 from tests.media_pipeline.factories import PDF
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +226,18 @@ def test_office_staff_report_late_seats_only_for_their_office_and_only_staff_dec
     assert client.post(decide, {"approve": "yes", "decision_reason": "自己核准"}).status_code == 403
     assert client.get(reverse("placement:after_publication", kwargs={"pk": published.cycle.pk})).status_code == 403
     assert PlaceResponse.objects.get(pk=response.pk).state == PlaceResponse.State.DEFERRAL_REQUESTED
+
+
+def test_an_approved_deferral_carries_into_next_years_cycle(client, published):
+    response = _response(published, 2)
+    place_deferral_request(response=response, deferral_reason="military_service", reason="入伍服役",
+                           evidence_files=[SimpleUploadedFile("a.pdf", PDF)], acting_user=response.candidate.user)
+    staff = make_user(Role.EXAM_STAFF)
+    place_deferral_decide(response=response, approve=True, decision_reason="證明齊全", acting_user=staff)
+    next_year = ExamCycleFactory(year=published.cycle.year + 1, is_current=False)
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("placement:cycle_detail", kwargs={"pk": next_year.pk})).content.decode()
+    assert "Deferred from earlier cycles" in page and response.candidate.exam_number in page
+    same_year = client.get(reverse("placement:cycle_detail", kwargs={"pk": published.cycle.pk})).content.decode()
+    assert "Deferred from earlier cycles" not in same_year
