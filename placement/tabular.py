@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
@@ -59,7 +60,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
     except UnicodeDecodeError as error:
         raise TableError([RowError(0, "", _("The file is not UTF-8 text. Save the CSV file as UTF-8."))]) from error
     try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+        return [[_unescaped(cell.strip()) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as error:
         raise TableError([RowError(0, "", _("The CSV file is malformed: %(error)s") % {"error": error})]) from error
 
@@ -99,19 +100,46 @@ def read_table(content: bytes, *, filename: str, columns: list[str], optional: t
     return table
 
 
+# A spreadsheet runs text that starts with one of these as a formula (CSV injection); exports make it plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """Return a CSV cell that no spreadsheet runs as a formula: risky text gets a leading apostrophe (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _unescaped(text: str) -> str:
+    """Undo csv_safe on import, so an exported table reads back as it was."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+def _xlsx_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # Stored as a string cell, never as a formula, whatever it starts with; it reads back unchanged.
+        cell.data_type = "s"
+    return cell
+
+
 def write_table(columns: list[str], rows, *, fmt: str) -> tuple[bytes, str]:
-    """Return the bytes and content type of a table in CSV (UTF-8 with BOM, for spreadsheets) or XLSX."""
+    """Return the bytes and content type of a table in CSV (UTF-8 with BOM, for spreadsheets) or XLSX.
+
+    Every text cell is written so that no spreadsheet runs it as a formula.
+    """
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
-        sheet.append(columns)
+        sheet.append([_xlsx_cell(sheet, name) for name in columns])
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue(), XLSX_CONTENT_TYPE
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([csv_safe(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
