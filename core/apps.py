@@ -11,6 +11,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Every app's models are loaded before any ready() runs, so each app's site module may import its
         # selectors; merging here means the access table is complete before the first request.
-        from . import registry
+        from . import checks, registry  # noqa: F401 - importing the checks registers them.
 
         registry.discover()

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://surveyplace@db.internal:5432/surveyplace",
     "REDIS_URL": "redis://cache.internal:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.tw:587",
+    "SITE_URL": "https://surveyplace.example.tw",
 }
 
 
@@ -34,6 +35,24 @@ def test_production_settings_pass_the_deployment_checklist():
     """`check --deploy --fail-level WARNING` is clean under production settings."""
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("missing", "error"), [
+    ("EMAIL_URL", "core.E010"), ("REDIS_URL", "core.E011"), ("SITE_URL", "core.E013"),
+])
+def test_the_deployment_check_refuses_console_mail_a_per_process_cache_and_a_local_site_url(missing, error):
+    """Without a real mail server, a shared Redis (which is also the broker) or the public https address,
+    `check --deploy` fails and says which."""
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0 and error in result.stderr, result.stdout + result.stderr
+    if missing == "REDIS_URL":
+        assert "core.E012" in result.stderr  # No broker either: tasks would run inside requests.
+
+
+def test_an_http_site_url_fails_the_deployment_check():
+    result = _manage("check", "--deploy", env=PRODUCTION_ENV | {"SITE_URL": "http://surveyplace.example.tw"})
+    assert result.returncode != 0 and "core.E013" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
