@@ -28,6 +28,7 @@ ACCESS = {
     "placement:cycle_results": frozenset({EXAM_STAFF}),
     "placement:run_detail": frozenset({EXAM_STAFF}),
     "placement:run_publish": frozenset({EXAM_STAFF}),
+    "placement:run_cancel": frozenset({EXAM_STAFF}),
     "placement:place_answer": frozenset({CANDIDATE}),
     "placement:late_vacancy_report": frozenset({OFFICE_STAFF, LEADER}),
     "placement:after_publication": frozenset({EXAM_STAFF}),

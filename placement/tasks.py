@@ -1,5 +1,6 @@
 """Background tasks for placement: each takes ids, loads its rows and calls one service."""
 from celery import shared_task
+from django.conf import settings
 
 from core import clock
 
@@ -47,3 +48,9 @@ def place_responses_due_task() -> None:
     for cycle in ExamCycle.objects.filter(report_by__isnull=False, place_responses__state="pending").distinct():
         reporting.place_responses_remind_due(cycle=cycle)
         reporting.place_responses_lapse_due(cycle=cycle)
+
+
+@shared_task
+def placement_runs_sweep_task() -> None:
+    """Fail the runs whose task was lost, so the cycle is free for a new run."""
+    runs.placement_runs_sweep(older_than_minutes=settings.PLACEMENT_RUN_STUCK_MINUTES)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cycles/<int:pk>/results/", views.cycle_results, name="cycle_results"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
+    path("runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/result/", views.candidate_result, name="candidate_result"),
     path("candidates/<int:pk>/result/answer/", views_reporting.place_answer, name="place_answer"),

@@ -33,7 +33,7 @@ from .services.preferences import (
     round_preferences_open,
 )
 from .services.publications import publication_create
-from .services.runs import placement_run_start
+from .services.runs import placement_run_cancel, placement_run_start
 from .tabular import FORMATS, TableError, write_table
 
 
@@ -277,6 +277,19 @@ def run_detail(request, pk):
             charts.FILL_BUCKETS, [charts.fill_rate_buckets(run.stats)], [_("Offices")]
         )
     return render(request, "placement/run_detail.html", context)
+
+
+@require_POST
+def run_cancel(request, pk):
+    """Stop a queued or running run (its task may be lost), so the cycle is free for a new one."""
+    run = access.run_get_for_user(request.user, pk)
+    try:
+        placement_run_cancel(run=run, acting_user=request.user)
+    except PlacementError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Run #%(n)s is cancelled; you can start a new run.") % {"n": run.pk})
+    return redirect("placement:run_detail", pk=run.pk)
 
 
 @require_POST

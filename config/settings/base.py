@@ -235,8 +235,11 @@ CELERY_BEAT_SCHEDULE = {
     "media-sweep": {"task": "media_pipeline.tasks.media_sweep", "schedule": 10 * 60},
     "placement-submit-due-lists": {"task": "placement.tasks.preference_lists_submit_due_task", "schedule": 5 * 60},
     "placement-place-responses-due": {"task": "placement.tasks.place_responses_due_task", "schedule": 15 * 60},
+    "placement-runs-sweep": {"task": "placement.tasks.placement_runs_sweep_task", "schedule": 5 * 60},
     "focusgroups-reminders": {"task": "focusgroups.tasks.focus_group_reminders_send_task", "schedule": 3600},
 }
+# A run still queued or running after this long lost its task (broker down, worker killed); the sweeper fails it.
+PLACEMENT_RUN_STUCK_MINUTES = env.int("PLACEMENT_RUN_STUCK_MINUTES", default=30)
 # How long before the focus-group deadline, and before a question's reply deadline, the reminders go out.
 FOCUS_GROUP_REMINDER_HOURS = env.int("FOCUS_GROUP_REMINDER_HOURS", default=48)
 

@@ -1,13 +1,14 @@
 """Placement runs: queued by staff, solved in the background on a frozen snapshot of the cycle."""
 import logging
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import clock
-from core.audit import audit_event
+from core.audit import as_system, audit_event
 from core.queue import enqueue
 
 from .. import engine
@@ -99,3 +100,38 @@ def placement_run_execute(*, run_id: int) -> PlacementRun | None:
         _run_progress(run, 100, status=PlacementRun.Status.FAILED, error=str(error)[:2000], finished_at=clock.now())
         audit_event(run, "placement_run.failed", error=str(error)[:500])
     return run
+
+
+def placement_run_cancel(*, run: PlacementRun, acting_user, reason: str = "") -> PlacementRun:
+    """Stop a run that is queued or running, so the cycle is free for a new one; a finished run is left alone."""
+    message = _("Cancelled by %(who)s.") % {"who": acting_user} + (f" {reason.strip()}" if reason.strip() else "")
+    stopped = PlacementRun.objects.filter(
+        pk=run.pk, status__in=[PlacementRun.Status.QUEUED, PlacementRun.Status.RUNNING],
+    ).update(status=PlacementRun.Status.FAILED, error=message[:2000], finished_at=clock.now(), progress=100)
+    if not stopped:
+        raise PlacementError(_("This run has already finished, so there is nothing to cancel."))
+    audit_event(run, "placement_run.cancelled", actor=acting_user, reason=reason.strip())
+    run.refresh_from_db()
+    return run
+
+
+def placement_runs_sweep(*, older_than_minutes: int) -> int:
+    """Fail the runs left queued or running longer than a run can take (their task was lost); return how many.
+
+    A lost task (a broker that was down, a worker killed) would otherwise keep the cycle's one active run slot and
+    refuse every later start. A run the sweeper stops can simply be started again.
+    """
+    cutoff = clock.now() - timedelta(minutes=older_than_minutes)
+    stuck = list(PlacementRun.objects.filter(
+        status__in=[PlacementRun.Status.QUEUED, PlacementRun.Status.RUNNING], created_at__lt=cutoff,
+    ).values_list("pk", flat=True))
+    message = _("Stopped: the run did not finish within %(minutes)s minutes, so its task was lost. Start it again."
+                ) % {"minutes": older_than_minutes}
+    for run_id in stuck:
+        updated = PlacementRun.objects.filter(
+            pk=run_id, status__in=[PlacementRun.Status.QUEUED, PlacementRun.Status.RUNNING], created_at__lt=cutoff,
+        ).update(status=PlacementRun.Status.FAILED, error=message, finished_at=clock.now(), progress=100)
+        if updated:
+            with as_system():
+                audit_event(PlacementRun(pk=run_id), "placement_run.swept", minutes=older_than_minutes)
+    return len(stuck)

@@ -1,6 +1,7 @@
 """Placement runs, comparison, publishing, immutability in the database, and replay."""
 import io
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import Role
+from core import clock
 from placement.engine_io import snapshot_build, snapshot_load
 from placement.models import Assignment, PlacementRun, PreferenceList, Publication, SuitabilityScore, Vacancy
 from placement.selectors import PreferenceSubmissions
@@ -18,7 +20,7 @@ from placement.services.imports import suitability_import
 from placement.services.notifications import publication_emails_send, publication_notify
 from placement.services.preferences import preference_list_submit
 from placement.services.publications import publication_create
-from placement.services.runs import placement_run_execute
+from placement.services.runs import placement_run_execute, placement_run_start, placement_runs_sweep
 from placement.tasks import preference_lists_submit_due_task
 from tests.conftest import require_service
 from tests.factories import make_user
@@ -345,3 +347,32 @@ def test_a_run_submits_what_the_periodic_task_has_not_yet(client, staff, world, 
     response = client.get(reverse("placement:run_list", kwargs={"pk": world.cycle.pk}))
     assert response.context["submissions"] == PreferenceSubmissions(
         submitted=0, submitted_automatically=5, unsubmitted=0, without_list=0)
+
+
+def test_a_run_whose_task_was_lost_is_swept_and_the_cycle_is_free_again(world, staff):
+    """A run left queued (the broker was down when it was queued) blocks every start until the sweeper fails it."""
+    world.close_preferences()
+    with translation.override("en"):
+        lost = placement_run_start(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=1, acting_user=staff)
+        with pytest.raises(PlacementError, match="still under way"):
+            placement_run_start(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=2, acting_user=staff)
+        assert placement_runs_sweep(older_than_minutes=30) == 0  # Too young to call lost.
+        with clock.frozen_at(clock.now() + timedelta(minutes=31)):
+            assert placement_runs_sweep(older_than_minutes=30) == 1
+        lost.refresh_from_db()
+        assert lost.status == PlacementRun.Status.FAILED and "Start it again" in lost.error
+        assert placement_run_start(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=3, acting_user=staff)
+
+
+def test_staff_cancel_a_stuck_run_from_its_page(client, world, staff):
+    world.close_preferences()
+    run = placement_run_start(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=1, acting_user=staff)
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("placement:run_detail", kwargs={"pk": run.pk})).content.decode()
+    assert "Cancel this run" in page
+    assert client.post(reverse("placement:run_cancel", kwargs={"pk": run.pk})).status_code == 302
+    run.refresh_from_db()
+    assert run.status == PlacementRun.Status.FAILED and "Cancelled by" in run.error
+    again = client.post(reverse("placement:run_cancel", kwargs={"pk": run.pk}), follow=True)
+    assert "already finished" in again.content.decode()
