@@ -36,9 +36,14 @@ def _email_taken(email: str) -> bool:
     )
 
 
+def _token_version(invitation: Invitation) -> int:
+    # The expiry changes with every resend, so a resent invitation's earlier links stop working.
+    return int(invitation.expires_at.timestamp())
+
+
 def invitation_token(invitation: Invitation) -> str:
-    """Return the signed token that identifies an invitation in its link."""
-    return signing.dumps({"id": invitation.pk}, salt=INVITATION_SALT)
+    """Return the signed token that identifies an invitation in its link, valid for this sending only."""
+    return signing.dumps({"id": invitation.pk, "v": _token_version(invitation)}, salt=INVITATION_SALT)
 
 
 def invitation_url(invitation: Invitation) -> str:
@@ -119,10 +124,17 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 def invitation_from_token(token: str) -> Invitation:
     """Return the invitation a link names, or raise InvitationError saying why it cannot be used."""
     try:
-        payload = signing.loads(token, salt=INVITATION_SALT)
+        # The signature itself expires too, so no link outlives the longest an invitation may last.
+        payload = signing.loads(token, salt=INVITATION_SALT,
+                                max_age=timedelta(days=settings.INVITATION_MAX_AGE_DAYS))
         invitation = Invitation.objects.select_related("office", "cycle").get(pk=payload["id"])
+    except signing.SignatureExpired:
+        raise InvitationError(_("This invitation has expired. Ask the examination staff to send it again.")) from None
     except (signing.BadSignature, KeyError, TypeError, Invitation.DoesNotExist):
         raise InvitationError(_("This invitation link is not valid. Check that you copied the whole link.")) from None
+    if payload.get("v") != _token_version(invitation):
+        raise InvitationError(_("This invitation link was replaced by a newer one. Use the link in the latest "
+                                "invitation email."))
     status = invitation.status
     if status == Invitation.Status.ACCEPTED:
         raise InvitationError(_("This invitation has already been used. Sign in with your email address instead."))

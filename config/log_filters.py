@@ -10,12 +10,15 @@ SECRET_PARAMETER = re.compile(
     re.IGNORECASE,
 )
 SECRET_HEADER = re.compile(r"(?P<name>\bAuthorization:\s*(?:Bearer|Basic)\s+)\S+", re.IGNORECASE)
+# An invitation link's token is a credential too: whoever has it may create the invited account.
+SECRET_PATH = re.compile(r"(?P<name>/invitations/accept/)[^/\s\"']+")
 REDACTED = "[redacted]"
 
 
 def redact(text: str) -> str:
     """Return text with the values of credential parameters and authorization headers replaced."""
     text = SECRET_PARAMETER.sub(lambda match: match["name"] + REDACTED, text)
+    text = SECRET_PATH.sub(lambda match: match["name"] + REDACTED, text)
     return SECRET_HEADER.sub(lambda match: match["name"] + REDACTED, text)
 
 

@@ -1,15 +1,17 @@
 """Invitations: signed, single-use, expiring links that create accounts with one role."""
 import re
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
+from django.core import mail, signing
 from django.urls import reverse
 
 from accounts import services
 from accounts.models import Invitation, RoleGrant
 from accounts.roles import Role
+from config.log_filters import redact
 from core import clock
 from tests.factories import CandidateFactory, make_user
 
@@ -193,3 +195,41 @@ def test_the_invitation_list_keeps_a_constant_number_of_queries(exam_client, cyc
     many = page_queries(exam_client, url)
     assert many.response.content.decode().count("@example.com</td>") == 30
     assert (few, many.count) == (7, 7)
+
+
+def test_a_resent_invitation_replaces_its_earlier_links(client, cycle):
+    """After a resend only the newest link works: an old link from an expired email cannot be used again."""
+    invitation = services.invitation_create(email="again2@example.com", role=Role.CANDIDATE, cycle=cycle,
+                                            invited_by=None)
+    old_link = _link_from_outbox()
+    with clock.frozen_at(clock.now() + timedelta(days=20)):
+        services.invitation_resend(invitation=invitation)
+    new_link = _link_from_outbox()
+    assert new_link != old_link
+    client.cookies["django_language"] = "en"
+    refused = client.post(old_link, {"name": "舊連結", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD})
+    assert refused.status_code == 410 and "replaced by a newer one" in refused.content.decode()
+    assert not User.objects.filter(email="again2@example.com").exists()
+    accepted = client.post(new_link, {"name": "新連結", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD})
+    assert accepted.status_code == 302 and User.objects.filter(email="again2@example.com").exists()
+
+
+def test_a_link_signed_longer_ago_than_an_invitation_lasts_has_expired(client, cycle, settings):
+    """The signature carries its age: a token older than INVITATION_MAX_AGE_DAYS is refused whatever the row says."""
+    invitation = services.invitation_create(email="old@example.com", role=Role.CANDIDATE, cycle=cycle,
+                                            invited_by=None, send=False)
+
+    class SignedLongAgo(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - (settings.INVITATION_MAX_AGE_DAYS + 1) * 86400)
+
+    token = SignedLongAgo(salt=services.INVITATION_SALT).sign_object(
+        {"id": invitation.pk, "v": int(invitation.expires_at.timestamp())}, serializer=signing.JSONSerializer)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("accounts:invitation_accept", kwargs={"token": token}))
+    assert response.status_code == 410 and "This invitation has expired." in response.content.decode()
+
+
+def test_invitation_tokens_never_reach_the_logs():
+    """The request log line of a refused link names the path without its token."""
+    assert redact("Gone: /invitations/accept/eyJpZCI6MX0:1tA2bC:sig/") == "Gone: /invitations/accept/[redacted]/"
