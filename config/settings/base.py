@@ -125,9 +125,13 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Rate limits live in the shared cache: https://docs.allauth.org/en/latest/account/rate_limits.html
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins per IP and per email address; the key limit is what locks out password guessing.
-    "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/300s/key"),
+    # Failed logins per email address lock out password guessing; the per-IP limit only slows one address trying
+    # many accounts, and stays high because a school or office network puts many honest people behind one address.
+    "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="30/m/ip,5/300s/key"),
 }
+# How many reverse proxies in front of the web processes add to X-Forwarded-For, so rate limits count the visitor's
+# address and not the load balancer's (which every visitor shares). 0 trusts none; production defaults to 1.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SurveyPlace] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SurveyPlace"

@@ -134,3 +134,20 @@ def test_google_login_appears_when_both_variables_are_set(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.stdout.strip().endswith("GOOGLE-BUTTON"), result.stdout + result.stderr
+
+
+def test_behind_the_load_balancer_one_visitors_failures_lock_out_nobody_else(client, settings):
+    """Every request comes from the balancer's address; with the trusted proxy counted, an attacker trying made-up
+    emails is limited by their own address, and a user elsewhere signs in with the right password."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    make_user(Role.CANDIDATE, email="honest@example.com")
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+    for attempt in range(31):
+        client.post(reverse("account_login"), {"login": f"made-up-{attempt}@example.com", "password": "x"},
+                    HTTP_X_FORWARDED_FOR="203.0.113.66", **balancer)
+    attacker = client.post(reverse("account_login"), {"login": "made-up-x@example.com", "password": "x"},
+                           HTTP_X_FORWARDED_FOR="203.0.113.66", **balancer)
+    assert attacker.status_code == 429
+    honest = client.post(reverse("account_login"), {"login": "honest@example.com", "password": TEST_PASSWORD},
+                         HTTP_X_FORWARDED_FOR="198.51.100.7", **balancer)
+    assert honest.status_code == 302 and honest["Location"] == reverse("dashboard")
