@@ -479,3 +479,22 @@ def test_the_leader_reads_every_change_of_the_group_in_its_history(client, scori
         assert f"<code>{event}</code>" in page, event
     client.force_login(member)
     assert client.get(reverse("focusgroups:history", kwargs={"pk": scoring.pk})).status_code == 403
+
+
+def test_the_group_list_pages_keep_a_constant_number_of_queries(client, scoring, leader, member, consenting, cycle,
+                                                                office, page_queries):
+    """Members, candidates to score, record and history cost the same with three candidates as with six."""
+    client.force_login(leader)
+    names = ("members", "score_list", "record", "history", "group_detail")
+    urls = [reverse(f"focusgroups:{name}", kwargs={"pk": scoring.pk}) for name in names]
+    few = [page_queries(client, url).count for url in urls]
+    FocusGroup.objects.filter(pk=scoring.pk).update(state=FocusGroup.State.SETUP)
+    more = [CandidateFactory(cycle=cycle, exam_rank=rank, user=make_user(Role.CANDIDATE)) for rank in (4, 5, 6)]
+    for candidate in more:
+        portfolio_consent_set(candidate=candidate, office_ids=[office.pk], acting_user=candidate.user)
+    group_services.roster_fix(group=scoring, candidate_ids=[c.pk for c in consenting + more], version=None,
+                              acting_user=leader)
+    group_services.scoring_open(group=scoring, version=None, acting_user=leader)
+    for candidate in consenting + more:
+        _score_all(scoring, member, candidate, lambda criterion: 3)
+    assert [page_queries(client, url).count for url in urls] == few

@@ -247,3 +247,22 @@ def test_staff_see_the_answers_of_candidates_placed_in_a_round(client, published
     assert "出國進修" in page.content.decode()
     # The declined seat was refilled in round 2; nothing is free until the deferral is approved.
     assert page.context["overview"].freed_seats == 0
+
+
+def test_the_after_publication_and_outcomes_pages_keep_a_constant_number_of_queries(
+        client, published, staff, page_queries, django_capture_on_commit_callbacks):
+    """With a declined place, a deferral request and a published round, more answers add rows, not queries."""
+    responses = {r.candidate.exam_rank: r for r in PlaceResponse.objects.select_related("candidate")}
+    place_decline(response=responses[2], reason="不去", acting_user=responses[2].candidate.user)
+    place_deferral_request(response=responses[3], deferral_reason="illness", reason="住院",
+                           evidence_files=[SimpleUploadedFile("a.pdf", PDF)], acting_user=responses[3].candidate.user)
+    publication_create(run=_round(published, staff, django_capture_on_commit_callbacks), acting_user=staff)
+    client.force_login(staff)
+    urls = [reverse(f"placement:{name}", kwargs={"pk": published.cycle.pk})
+            for name in ("after_publication", "outcomes")]
+    few = [page_queries(client, url).count for url in urls]
+    place_confirm(response=responses[1], acting_user=responses[1].candidate.user)
+    place_deferral_request(response=responses[4], deferral_reason="further_study", reason="進修",
+                           evidence_files=[SimpleUploadedFile("b.pdf", PDF), SimpleUploadedFile("c.pdf", PDF)],
+                           acting_user=responses[4].candidate.user)
+    assert [page_queries(client, url).count for url in urls] == few
