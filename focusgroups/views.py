@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -415,8 +416,9 @@ def note_add(request, pk, candidate_id):
     if _wants_json(request):
         if error:
             return JsonResponse({"error": error}, status=400)
+        remove_url = reverse("focusgroups:note_remove", kwargs={"pk": group.pk, "note_id": note.pk})
         return JsonResponse({"id": note.pk, "at_seconds": note.at_seconds, "text": note.text, "video": video.pk,
-                             "remove_url": f"/focus-groups/{group.pk}/notes/{note.pk}/remove/"})
+                             "remove_url": remove_url})
     if error:
         messages.error(request, error)
     else:
