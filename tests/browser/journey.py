@@ -2,6 +2,7 @@
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.csp_watch import watch_csp
 from tests.factories import TEST_PASSWORD, current_totp_code
 
 
@@ -14,6 +15,8 @@ def new_page(browser, live_server):
     """Return a page in a browser context of its own that reads the site in English."""
     context = browser.new_context()
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    # A journey in its own context checks the Content-Security-Policy as the shared fixture does (tests/browser).
+    watch_csp(context)
     page = context.new_page()
     # A label that is not on the page fails the journey in seconds rather than after Playwright's 30.
     page.set_default_timeout(10_000)
