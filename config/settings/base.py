@@ -66,6 +66,8 @@ MIDDLEWARE = [
     # Staff must enrol TOTP before any other page; the access table then decides who reaches what.
     "accounts.middleware.StaffMFARequiredMiddleware",
     "accounts.middleware.AccessTableMiddleware",
+    # A write refused because the task broker is down answers a clear 503 page (core.queue).
+    "core.middleware.QueueUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -232,6 +234,11 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# An unreachable broker is noticed in seconds (core.queue checks it before a write commits), not after the
+# default retries that held a request for 19 s.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
