@@ -39,3 +39,17 @@ def check_every_url_is_in_the_access_table(app_configs=None, **kwargs) -> list[E
         )
         for key in unlisted_endpoints()
     ]
+
+
+@register()
+def check_mfa_encryption_keys(app_configs=None, **kwargs) -> list[Error]:
+    """Report an MFA_ENCRYPTION_KEYS entry that is not a Fernet key, before a sign-in fails on it."""
+    from .adapter import mfa_secret_box
+    from .secretbox import SecretBoxError
+
+    try:
+        mfa_secret_box()
+    except SecretBoxError as error:
+        return [Error(str(error), hint="Each key in MFA_ENCRYPTION_KEYS is 32 url-safe base64-encoded bytes.",
+                      id="accounts.E002")]
+    return []

@@ -202,3 +202,28 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
         audit_event(invitation, "invitation.accepted", actor=user,
                     changes={"accepted_at": [None, invitation.accepted_at]})
     return user
+
+
+def mfa_secrets_reseal() -> int:
+    """Encrypt every stored TOTP secret and recovery-code seed with the newest MFA key; return how many changed.
+
+    Run after putting a new key first in MFA_ENCRYPTION_KEYS; once it has run, the old keys can be removed.
+    """
+    from allauth.mfa.models import Authenticator
+
+    from .adapter import mfa_secret_box
+    from .secretbox import resealed_data
+
+    box = mfa_secret_box()
+    changed = 0
+    kinds = [Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    for pk in Authenticator.objects.filter(type__in=kinds).values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            # Locked, so a recovery code used meanwhile is not undone by writing back older data.
+            authenticator = Authenticator.objects.select_for_update().get(pk=pk)
+            data = resealed_data(authenticator.type, authenticator.data, box)
+            if data != authenticator.data:
+                authenticator.data = data
+                authenticator.save(update_fields=["data"])
+                changed += 1
+    return changed

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # Audit entries written during a request record the signed-in user as their actor (core.audit).
     "auditlog.middleware.AuditlogMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Sign-in answers 503 with a message, not 500, while the cache that holds its rate limits is unreachable.
+    "accounts.middleware.CacheOutageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Staff must enrol TOTP before any other page; the access table then decides who reaches what.
@@ -99,7 +101,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     # One shared cache lets rate limits and used TOTP codes hold across every web process.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        # An unreachable Redis must fail fast (sign-in then answers 503), not hold every request until it returns.
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+            "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+        },
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -141,6 +150,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SurveyPlace] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SurveyPlace"
 MFA_RECOVERY_CODE_COUNT = 10
+# TOTP secrets and recovery-code seeds are stored encrypted with these Fernet keys (accounts.adapter.MFAAdapter).
+# The first key encrypts and every key decrypts: to rotate, put a new key first, run `manage.py mfa_rotate_keys`,
+# then drop the old one. Unset, a key is derived from SECRET_KEY (demo and tests); production requires the keys.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False

@@ -9,6 +9,13 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 random characters.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# A key of its own for TOTP secrets at rest, so that changing DJANGO_SECRET_KEY never locks staff out.
+MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
+if not MFA_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "MFA_ENCRYPTION_KEYS must hold at least one Fernet key (comma-separated, newest first); make one with "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'."
+    )
 
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
