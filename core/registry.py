@@ -35,6 +35,9 @@ class NavigationEntry:
     # For a URL that takes arguments: return its kwargs for this request, or None to leave the link out.
     # Entries sharing one function get a single answer per request, so a lookup they all need runs once.
     url_kwargs: Callable[[HttpRequest], dict | None] | None = None
+    # URL names of the pages that sit under this entry in the breadcrumb trail (besides those whose address
+    # begins with the entry's), e.g. a run's page under "Placement runs".
+    pages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

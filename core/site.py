@@ -8,6 +8,7 @@ from .registry import NavigationEntry
 ACCESS = {
     "home": frozenset({PUBLIC}),
     "dashboard": frozenset({SIGNED_IN}),
+    "favicon": frozenset({PUBLIC}),
     "set_language": frozenset({PUBLIC}),
     # The audit history: who did what, and when, across every app.
     "history:log": frozenset({EXAM_STAFF}),

@@ -1,4 +1,6 @@
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.generic import RedirectView
 
 from . import registry
 
@@ -15,3 +17,13 @@ def dashboard(request):
     return render(request, "core/dashboard.html", {
         "roles": request.user.roles, "panels": registry.dashboard_panels(request),
     })
+
+
+class FaviconRedirect(RedirectView):
+    """Send /favicon.ico to the site's icon, resolved per request (the static manifest exists only after
+    collectstatic)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")

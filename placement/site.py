@@ -47,13 +47,18 @@ def current_cycle_url_kwargs(request) -> dict | None:
 
 
 NAVIGATION = [
-    NavigationEntry("placement:preference_edit", _("Preferences"), position=50),
+    NavigationEntry("placement:preference_edit", _("Preferences"), position=50,
+                    pages=("placement:residence_edit",)),
     # The pages of one exam cycle: the menu links to the current cycle's.
-    NavigationEntry("placement:cycle_detail", _("Exam cycle"), position=60, url_kwargs=current_cycle_url_kwargs),
+    NavigationEntry("placement:cycle_detail", _("Exam cycle"), position=60, url_kwargs=current_cycle_url_kwargs,
+                    pages=("placement:cycle_import", "placement:after_publication", "placement:round_start",
+                           "placement:outcomes", "placement:deferral_decide", "placement:late_vacancy_decide")),
     NavigationEntry(
-        "placement:cycle_candidate_list", _("Candidates"), position=70, url_kwargs=current_cycle_url_kwargs
+        "placement:cycle_candidate_list", _("Candidates"), position=70, url_kwargs=current_cycle_url_kwargs,
+        pages=("placement:candidate_detail", "placement:candidate_result"),
     ),
-    NavigationEntry("placement:run_list", _("Placement runs"), position=80, url_kwargs=current_cycle_url_kwargs),
+    NavigationEntry("placement:run_list", _("Placement runs"), position=80, url_kwargs=current_cycle_url_kwargs,
+                    pages=("placement:run_detail", "placement:run_compare", "placement:run_cancel")),
     NavigationEntry("placement:cycle_results", _("Results"), position=90, url_kwargs=current_cycle_url_kwargs),
 ]
 

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.internal:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.tw:587",
     "SITE_URL": "https://surveyplace.example.tw",
+    "MFA_ENCRYPTION_KEYS": "cHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHA=",
 }
 
 
