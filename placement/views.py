@@ -109,11 +109,12 @@ def cycle_import(request, pk, kind):
                 report = suitability_import(cycle=cycle, office=form.cleaned_data["office"],
                                                      content=content, filename=upload.name)
         except TableError as error:
-            row_errors = error.errors
-            messages.error(request, ngettext(
-                "Nothing was imported: the file has %(n)s problem. Correct it and upload the file again.",
-                "Nothing was imported: the file has %(n)s problems. Correct them and upload the file again.",
-                len(row_errors)) % {"n": len(row_errors)})
+            # A problem with the whole file (unreadable, too large) belongs to the file field; rows get the table.
+            for problem in error.errors:
+                if problem.row == 0:
+                    form.add_error("file", problem.message)
+            row_errors = [problem for problem in error.errors if problem.row != 0]
+            messages.error(request, _import_refusal(error))
         except PlacementError as error:
             messages.error(request, str(error))
         else:
@@ -127,7 +128,19 @@ def cycle_import(request, pk, kind):
         "cycle": cycle, "form": form, "kind": kind, "kind_label": IMPORT_KINDS[kind], "row_errors": row_errors,
         "columns": {"candidates": CANDIDATE_COLUMNS, "vacancies": VACANCY_COLUMNS,
                     "suitability": SUITABILITY_COLUMNS}[kind],
-    }, status=400 if row_errors else 200)
+    }, status=400 if row_errors or form.errors else 200)
+
+
+def _import_refusal(error: TableError) -> str:
+    """Return the message that tells staff an import saved nothing, and how many problems they are shown."""
+    count = len(error.errors)
+    if error.truncated:
+        return _("Nothing was imported: the file has more than %(n)s problems, and checking stopped there. "
+                 "Showing the first %(n)s problems; fix these and import again.") % {"n": count}
+    return ngettext(
+        "Nothing was imported: the file has %(n)s problem. Correct it and upload the file again.",
+        "Nothing was imported: the file has %(n)s problems. Correct them and upload the file again.",
+        count) % {"n": count}
 
 
 def cycle_export(request, pk, kind):
@@ -145,11 +158,7 @@ def cycle_export(request, pk, kind):
         publication = selectors.current_publication(cycle)
         if publication is None:
             raise Http404
-        columns = ["exam_number", "name", "exam_rank", "office", "office_name", "county", "preference_rank"]
-        rows = selectors.result_rows(run=publication.run).values_list(
-            "candidate__exam_number", "candidate__name", "candidate__exam_rank", "office__code", "office__name",
-            "office__county", "preference_rank",
-        )
+        columns, rows = selectors.RESULT_EXPORT_COLUMNS, selectors.result_export_rows(publication=publication)
     content, content_type = write_table(columns, rows, fmt=fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-{kind}.{fmt}"'

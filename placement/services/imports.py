@@ -21,7 +21,7 @@ from ..columns import (
 from ..geo import TAIWAN_COUNTIES
 from ..models import Candidate, ExamCycle, LandOffice, Phase, SuitabilityScore, Vacancy
 from ..phases import BEFORE_PLACEMENT
-from ..tabular import RowError, TableError, read_table
+from ..tabular import RowError, TableError, errors_full, read_table
 from .candidates import RESIDENCE_FIELDS, residence_fields
 from .common import ImportReport, require_phase
 
@@ -91,6 +91,8 @@ def _parse_candidates(cycle, content: bytes, filename: str) -> list[dict]:
             else:
                 seen[column][value] = line
         rows.append(row)
+        if errors_full(errors):
+            break  # The first problems are listed; checking the rest of a bad file helps nobody.
     if not errors:
         # A rank already held by a candidate the file does not mention would break the one-rank-per-place rule.
         others = dict(
@@ -197,6 +199,8 @@ def _parse_vacancies(content: bytes, filename: str) -> list[dict]:
         if seats is None or seats < 0 or seats > 999:
             errors.append(RowError(line, "seats", _("Seats must be a whole number from 0 to 999.")))
         rows.append({"office": office, "seats": seats})
+        if errors_full(errors):
+            break
     if errors:
         raise TableError(errors)
     return rows
@@ -250,6 +254,8 @@ def suitability_import(*, cycle: ExamCycle, office: LandOffice, content: bytes, 
             errors.append(RowError(line, "score", _("The score must be a number below 10000 with at most three "
                                                     "decimals.")))
         rows.append((line, candidates.get(number), score))
+        if errors_full(errors):
+            break
     existing = {s.candidate_id: s for s in SuitabilityScore.objects.filter(office=office, candidate__cycle=cycle)}
     for line, candidate_id, score in rows:
         current = existing.get(candidate_id)
