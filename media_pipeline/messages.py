@@ -29,6 +29,21 @@ MESSAGES = {
     "transcode_failed": gettext_lazy("The video could not be converted for playback. Export it again as MP4."),
     "processing_failed": gettext_lazy("Processing failed several times. Upload the file again."),
     "upload_missing": gettext_lazy("The file did not arrive. Upload it again."),
+    "size_mismatch": gettext_lazy(
+        "The file that arrived does not have the size announced when the upload started ({declared}). "
+        "Upload the file again."
+    ),
+    "replaced": gettext_lazy(
+        "The stored file was replaced after it was checked, so it is not shown. Upload the file again."
+    ),
+    "upload_file_too_large": gettext_lazy(
+        "A file is larger than {limit}, the largest accepted, so nothing was kept. Save it smaller (scan at a lower "
+        "resolution, or export the PDF with compressed images) and try again."
+    ),
+    "upload_request_too_large": gettext_lazy(
+        "The files sent together are {size}; at most {limit} can be sent at once, so nothing was kept. Send fewer "
+        "or smaller files."
+    ),
     "youtube_missing": gettext_lazy(
         "YouTube does not have this video (it may have been deleted). Remove it and add a link to a video that exists."
     ),
@@ -51,6 +66,10 @@ MESSAGES = {
         "or upload the file here."
     ),
 }
+
+# Problems whose numbers are byte counts, shown as sizes ("20.0 MB").
+SIZE_CODES = frozenset({"too_large", "evidence_too_large", "size_mismatch", "upload_file_too_large",
+                        "upload_request_too_large"})
 
 # YouTube's status.rejectionReason and status.failureReason values, as the owner reads them.
 YOUTUBE_REASONS = {
@@ -79,8 +98,8 @@ def problem_message(code: str, params: dict) -> str:
     if template is None:
         return _("The video cannot be used.")
     params = dict(params)
-    for key in ("size", "limit"):
-        if code in {"too_large", "evidence_too_large"} and key in params:
+    for key in ("size", "limit", "declared"):
+        if code in SIZE_CODES and key in params:
             params[key] = filesizeformat(params[key])
     if "reason" in params:
         reason = params["reason"]

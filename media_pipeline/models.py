@@ -40,6 +40,8 @@ class Video(models.Model):
         DEFERRED = "deferred", _("Check postponed")
         # Uploaded files.
         AWAITING_UPLOAD = "awaiting_upload", _("Waiting for the file")
+        # One request holds the claim to send the file; any other is refused until it ends.
+        RECEIVING = "receiving", _("Receiving the file")
         UPLOADED = "uploaded", _("Uploaded")
         PROCESSING = "processing", _("Processing")
         READY = "ready", _("Ready")
@@ -72,6 +74,8 @@ class Video(models.Model):
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    # The stored object's ETag when its upload finished (S3): the object checked and served must still have it.
+    file_etag = models.CharField(max_length=100, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
 

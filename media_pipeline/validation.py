@@ -89,12 +89,14 @@ def parse_probe(data: dict) -> Probe:
     return Probe(containers=containers, duration=duration, streams=tuple(streams))
 
 
-def size_problems(size: int, limits: VideoLimits) -> list[Problem]:
-    """Return the problems with a stored file's size."""
+def size_problems(size: int, limits: VideoLimits, *, declared: int | None = None) -> list[Problem]:
+    """Return the problems with a stored file's size; a file must have the size announced when its upload started."""
     if size <= 0:
         return [Problem("empty")]
     if size > limits.max_bytes:
         return [Problem("too_large", {"size": size, "limit": limits.max_bytes})]
+    if declared is not None and size != declared:
+        return [Problem("size_mismatch", {"size": size, "declared": declared})]
     return []
 
 

@@ -15,6 +15,7 @@ from .forms import EvidenceAttachForm, EvidenceForm, UploadStartForm, YouTubeLin
 from .models import Video
 from .services import evidence, shared, uploads, videos, youtube_links
 from .services.shared import MediaError
+from .upload_limits import shows_upload_refusal, upload_refusal
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 STREAM_CHUNK = 512 * 1024
@@ -139,7 +140,14 @@ def video_upload_local(request, pk):
     """Receive a file's bytes as the request body and stream them to local storage."""
     video = access.video_get_for_manage(request.user, pk)
     try:
-        uploads.video_upload_receive(video=video, stream=request, acting_user=request.user)
+        content_length = int(request.META["CONTENT_LENGTH"])
+    except (KeyError, ValueError):
+        content_length = None
+    try:
+        uploads.video_upload_receive(video=video, stream=request, content_length=content_length,
+                                     acting_user=request.user)
+    except uploads.UploadConflict as error:
+        return JsonResponse({"error": str(error)}, status=409)
     except MediaError as error:
         return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse({"state": Video.objects.values_list("state", flat=True).get(pk=video.pk)})
@@ -288,6 +296,10 @@ def video_file(request, pk):
     video = access.video_get_for_watch(request.user, pk)
     if video.kind != Video.Kind.UPLOAD or video.state != Video.State.READY:
         raise Http404
+    try:
+        uploads.video_original_check(video=video)
+    except MediaError as error:
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     if video.playback_file:
         return _serve_stored(request, video.playback_file.name, "video/mp4")
     return _serve_stored(request, video.file.name, video.content_type or "video/mp4")
@@ -304,6 +316,7 @@ def video_thumbnail(request, pk):
 # ---- Evidence --------------------------------------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
+@shows_upload_refusal
 def my_evidence(request):
     """List a candidate's evidence files and take a new one (PDF, JPEG or PNG)."""
     candidate = access.candidacy_for_user(request.user)
@@ -312,7 +325,14 @@ def my_evidence(request):
     if request.method == "POST":
         if candidate is None:
             raise Http404
-        if form.is_valid():
+        refusal = upload_refusal(request)
+        if refusal is not None:
+            # The file was too large to read to its end, so nothing of it was kept; say so instead of "required".
+            form.full_clean()
+            form.errors.pop("file", None)
+            form.add_error("file", refusal)
+            status = 413
+        elif form.is_valid():
             try:
                 evidence.evidence_add(candidate=candidate, uploaded_file=form.cleaned_data["file"],
                                       title=form.cleaned_data["title"], acting_user=request.user)
@@ -321,7 +341,9 @@ def my_evidence(request):
             else:
                 messages.success(request, _("The file was added."))
                 return redirect("media_pipeline:my_evidence")
-        status = 400
+            status = 400
+        else:
+            status = 400
     files = selectors.evidence_list_for_candidate(candidate=candidate) if candidate else []
     videos = list(selectors.video_list_for_owner(candidate=candidate)) if candidate else []
     return render(request, "media_pipeline/evidence_list.html", {

@@ -4,9 +4,11 @@ django-storages stores and names the files (FileField); this module adds what it
 multipart uploads for browsers, streamed downloads to a worker's disk, and presigned reads with a file name.
 """
 import functools
+from dataclasses import dataclass
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from django.conf import settings
 
 
@@ -38,14 +40,31 @@ def _client(endpoint_url, region_name, access_key, secret_key):
     )
 
 
-def presigned_post(*, key: str, content_type: str, max_bytes: int, expires: int) -> dict:
-    """Return the URL and form fields a browser posts a file with; S3 refuses other sizes and content types."""
+def presigned_post(*, key: str, content_type: str, size: int, expires: int) -> dict:
+    """Return the URL and form fields a browser posts one file with; S3 refuses any other size and content type."""
     return client().generate_presigned_post(
         Bucket=_bucket(), Key=key,
         Fields={"Content-Type": content_type},
-        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+        Conditions=[{"Content-Type": content_type}, ["content-length-range", size, size]],
         ExpiresIn=expires,
     )
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    etag: str
+    size: int
+
+
+def head(*, key: str) -> StoredObject | None:
+    """Return an object's ETag and size, or None when the bucket has no such object."""
+    try:
+        answer = client().head_object(Bucket=_bucket(), Key=key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            return None
+        raise
+    return StoredObject(etag=answer["ETag"].strip('"'), size=answer["ContentLength"])
 
 
 def multipart_start(*, key: str, content_type: str) -> str:

@@ -113,63 +113,116 @@ def video_upload_start(*, title: str, file_name: str, size: int, content_type: s
             mode="s3_multipart", url=upload_id, part_bytes=part_bytes,
             part_urls=s3.multipart_part_urls(key=key, upload_id=upload_id, parts=parts, expires=expires),
         )
-    post = s3.presigned_post(key=key, content_type=content_type, max_bytes=limits.max_bytes, expires=expires)
+    post = s3.presigned_post(key=key, content_type=content_type, size=size, expires=expires)
     return video, UploadTicket(mode="s3_post", url=post["url"], fields=post["fields"])
 
 
+class UploadConflict(MediaError):
+    """The video is not waiting for its file: another request is sending it, or it has arrived."""
+
+
 class _CappedReader:
-    """Read a request body in chunks and refuse it once it passes the limit, before it fills the disk."""
+    """Read a request body in chunks and refuse it once it passes the announced size, before it fills the disk."""
 
     def __init__(self, stream, limit: int):
         self.stream, self.limit, self.count = stream, limit, 0
 
     def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(CHUNK_BYTES if size is None or size < 0 else min(size, CHUNK_BYTES))
+        # Never ask for more than one byte past the limit: that byte is enough to know the body is too long.
+        wanted = CHUNK_BYTES if size is None or size < 0 else min(size, CHUNK_BYTES)
+        data = self.stream.read(min(wanted, self.limit - self.count + 1))
         self.count += len(data)
         if self.count > self.limit:
-            raise MediaError(problem_message("too_large", {"size": self.count, "limit": self.limit}))
+            raise MediaError(problem_message("size_mismatch", {"declared": self.limit}))
         return data
 
 
-def video_upload_receive(*, video: Video, stream, acting_user) -> Video:
-    """Store a file sent to the web process (local storage only), streaming it to disk in chunks."""
+def _fresh_key() -> str:
+    return f"videos/{uuid.uuid4().hex}/original"
+
+
+def video_upload_receive(*, video: Video, stream, content_length: int | None, acting_user) -> Video:
+    """Store a file sent to the web process (local storage only), streaming it to disk in chunks.
+
+    The request first claims the waiting video with one conditional UPDATE, so of two overlapping requests only one
+    writes, and a request arriving after the file is refused without touching it. Each claim writes under a key of
+    its own, so no late writer can overwrite bytes that were checked. Nothing past the announced size is read.
+    """
     if s3.is_configured():
         raise MediaError(_("Files go straight to the storage service; reload the page and try again."))
+    if video.state == Video.State.RECEIVING:
+        raise UploadConflict(_("This video's file is already being sent. Wait for that upload to finish."))
     if video.state != Video.State.AWAITING_UPLOAD:
-        raise MediaError(_("This video already has its file."))
+        raise UploadConflict(_("This video already has its file."))
+    declared = video.size_bytes or 0
+    if content_length is not None and content_length != declared:
+        raise MediaError(problem_message("size_mismatch", {"size": content_length, "declared": declared}))
+    key = _fresh_key()
+    if not Video.objects.filter(pk=video.pk, state=Video.State.AWAITING_UPLOAD).update(
+        state=Video.State.RECEIVING, file=key, state_changed_at=clock.now()
+    ):
+        raise UploadConflict(_("This video's file is already being sent. Wait for that upload to finish."))
     storage = video_storage()
-    limit = limits_for_video(video).max_bytes
+    reader = _CappedReader(stream, declared)
+    name = key
     try:
-        name = storage.save(video.file.name, File(_CappedReader(stream, limit), name=video.file.name))
-    except MediaError:
-        # The storage leaves what it wrote so far; a refused upload must not keep its first gigabytes.
-        if storage.exists(video.file.name):
-            storage.delete(video.file.name)
+        name = storage.save(key, File(reader, name=key))
+        if reader.count != declared:
+            raise MediaError(problem_message("size_mismatch", {"size": reader.count, "declared": declared}))
+    except Exception:
+        # The storage leaves what it wrote so far; a refused or broken upload keeps nothing, and the video waits
+        # for its file again.
+        _stored_delete(storage, {key, name})
+        Video.objects.filter(pk=video.pk, state=Video.State.RECEIVING, file=key).update(
+            state=Video.State.AWAITING_UPLOAD, state_changed_at=clock.now())
         raise
-    if name != video.file.name:
-        Video.objects.filter(pk=video.pk).update(file=name)
-        video.file.name = name
-    return video_upload_finish(video=video, acting_user=acting_user)
+    if name != key and not Video.objects.filter(pk=video.pk, state=Video.State.RECEIVING, file=key).update(
+            file=name):
+        name = ""
+    video.file.name = name
+    if not name or not _arrival_record(video, from_state=Video.State.RECEIVING, size=reader.count, etag="",
+                                       acting_user=acting_user):
+        # The video was removed, or swept as abandoned, while its file arrived.
+        _stored_delete(storage, {key, name} - {""})
+        raise UploadConflict(_("The upload was interrupted. Reload the page and upload the file again."))
+    video.refresh_from_db()
+    return video
+
+
+def _stored_delete(storage, names) -> None:
+    for name in names:
+        if storage.exists(name):
+            storage.delete(name)
 
 
 def video_upload_finish(*, video: Video, acting_user, parts: list[str] | None = None,
                         upload_id: str = "") -> Video:
-    """Mark the file as uploaded and queue its processing; a repeated call changes nothing."""
+    """Mark the file as uploaded, noting its ETag, and queue its processing; a repeated call changes nothing."""
     if video.state != Video.State.AWAITING_UPLOAD:
         return video
     if parts and upload_id and s3.is_configured():
         s3.multipart_complete(key=video.file.name, upload_id=upload_id, etags=parts)
-    storage = video_storage()
-    if not storage.exists(video.file.name):
+    stored = stored_original(video)
+    if stored is None:
         raise MediaError(problem_message("upload_missing", {}))
-    # S3 enforces the policy's size range; checking again here also covers stores that do not.
-    problems = size_problems(storage.size(video.file.name), limits_for_video(video))
+    if not _arrival_record(video, from_state=Video.State.AWAITING_UPLOAD, size=stored.size, etag=stored.etag,
+                           acting_user=acting_user):
+        return Video.objects.get(pk=video.pk)
+    video.refresh_from_db()
+    return video
+
+
+def _arrival_record(video: Video, *, from_state: str, size: int, etag: str, acting_user) -> bool:
+    """Move a video whose file arrived on to processing, or reject it for its size; False when it had moved on."""
+    # S3 enforces the policy's size; checking again here also covers stores that do not, and the bytes sent locally.
+    problems = size_problems(size, limits_for_video(video), declared=video.size_bytes)
     state = Video.State.REJECTED if problems else Video.State.UPLOADED
     with transaction.atomic():
-        if not Video.objects.filter(pk=video.pk, state=Video.State.AWAITING_UPLOAD).update(
-            state=state, problems=problems_json(problems), state_changed_at=clock.now()
+        if not Video.objects.filter(pk=video.pk, state=from_state, file=video.file.name).update(
+            state=state, problems=problems_json(problems), file_etag=etag, state_changed_at=clock.now()
         ):
-            return Video.objects.get(pk=video.pk)
+            return False
+        # The history shows the owner's view: the video waited for its file, then had it (receiving is a lock).
         changes = {"state": [Video.State.AWAITING_UPLOAD, state]}
         if problems:
             changes["problems"] = [video.problems, problems_json(problems)]
@@ -178,8 +231,46 @@ def video_upload_finish(*, video: Video, acting_user, parts: list[str] | None = 
             stored_files_delete_on_commit([video.file.name])
         else:
             enqueue("media_pipeline.tasks.video_process", video.pk)
-    video.refresh_from_db()
-    return video
+    return True
+
+
+# ---- The stored original ---------------------------------------------------------------------------------------
+
+def stored_original(video: Video) -> s3.StoredObject | None:
+    """Return the ETag (S3 only) and size of a video's stored original, or None when it is not stored."""
+    name = video.file.name
+    if not name:
+        return None
+    if s3.is_configured():
+        return s3.head(key=name)
+    storage = video_storage()
+    return s3.StoredObject(etag="", size=storage.size(name)) if storage.exists(name) else None
+
+
+def _unchanged(video: Video, stored: s3.StoredObject | None) -> bool:
+    # Rows from before ETags were kept have none; their size still has to match.
+    return (stored is not None and stored.size == video.size_bytes
+            and (not video.file_etag or stored.etag == video.file_etag))
+
+
+def video_original_check(*, video: Video) -> None:
+    """Refuse an upload whose stored original is no longer the object that was checked, and reject it for good.
+
+    With S3 the presigned POST stays valid for a while after the file arrived, so the owner could replace the object
+    once it was checked; such an object is never served or published.
+    """
+    if video.playback_file or _unchanged(video, stored_original(video)):
+        return
+    problems = [Problem("replaced")]
+    with transaction.atomic():
+        if Video.objects.filter(pk=video.pk, state=Video.State.READY).update(
+            state=Video.State.REJECTED, problems=problems_json(problems), state_changed_at=clock.now()
+        ):
+            audit_event(video, "video.file_replaced", actor=None, changes={
+                "state": [Video.State.READY, Video.State.REJECTED],
+                "problems": [video.problems, problems_json(problems)]})
+            transaction.on_commit(lambda: _tell_rejected_and_discard(video.pk))
+    raise MediaError(problem_message("replaced", {}))
 
 
 # ---- Processing ------------------------------------------------------------------------------------------------
@@ -208,12 +299,19 @@ def video_process(*, video_id: int) -> None:
     limits = limits_for_video(video)
     fields: dict = {}
     with tempfile.TemporaryDirectory(prefix="surveyplace-media-") as workdir:
-        size = storage.size(video.file.name) if storage.exists(video.file.name) else 0
-        fields["size_bytes"] = size
+        stored = stored_original(video)
+        size = stored.size if stored else 0
         problems = size_problems(size, limits)
+        if not problems and not _unchanged(video, stored):
+            problems = [Problem("replaced")]
+        fields["size_bytes"] = size
         if not problems:
             source = local_copy(storage, video.file.name, workdir)
             problems = _probe_and_derive(video, source, workdir, limits, fields)
+        # The object checked must be the one that arrived, and still be stored as it was: with S3 the owner could
+        # replace it while it was being read.
+        if not problems and not _unchanged(video, stored_original(video)):
+            problems = [Problem("replaced")]
     _processing_finish(video, problems=problems, fields=fields)
 
 
@@ -310,7 +408,9 @@ def video_uploads_sweep() -> dict[str, int]:
     ).values_list("pk", flat=True)[:500])
     for pk in stuck:
         enqueue("media_pipeline.tasks.video_process", pk)
-    abandoned = Video.objects.filter(state=Video.State.AWAITING_UPLOAD, state_changed_at__lt=now - timedelta(days=1))
+    # A request that held the claim for a day died with its process; the file never arrived either.
+    abandoned = Video.objects.filter(state__in=[Video.State.AWAITING_UPLOAD, Video.State.RECEIVING],
+                                     state_changed_at__lt=now - timedelta(days=1))
     dropped = 0
     for video in abandoned[:500]:
         # A file that never arrived was never submitted, so the submissions deadline does not keep it.

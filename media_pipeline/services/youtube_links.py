@@ -32,6 +32,7 @@ from .shared import (
     video_owner_email,
     video_storage,
 )
+from .uploads import video_original_check
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +228,7 @@ def video_youtube_publish_request(*, video: Video, acting_user) -> Video:
         raise MediaError(_("Only your own videos that are ready can be published."))
     if google_token_for(video.candidate.user) is None:
         raise MediaError(_("Connect your Google account first, allowing uploads to YouTube."))
+    video_original_check(video=video)
     now = clock.now()
     with transaction.atomic():
         claimable = Q(publication__in=[Video.Publication.NONE, Video.Publication.FAILED]) | Q(
@@ -253,6 +255,11 @@ def video_youtube_publish(*, video_id: int) -> None:
     token = google_token_for(video.candidate.user if video.candidate_id else None)
     outcome, youtube_id = Video.Publication.FAILED, ""
     failure = "no Google token" if token is None else ""
+    if token is not None:
+        try:
+            video_original_check(video=video)
+        except MediaError:
+            token, failure = None, "the stored file was replaced after it was checked"
     if token is not None:
         name = video.playback_file.name or video.file.name
         content_type = "video/mp4" if video.playback_file else (video.content_type or "video/mp4")

@@ -97,6 +97,9 @@ def test_the_migration_moves_media_events_into_the_history(office, every_migrati
         event = MediaEvent.objects.create(**row)
         MediaEvent.objects.filter(pk=event.pk).update(created_at=at)  # auto_now_add ignores a given time.
     _migrate(AFTER)
+    # The checks below read through today's models, which later migrations shaped.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert "media_pipeline_mediaevent" not in connection.introspection.table_names()
     kept = Video.objects.get(pk=video.pk)

@@ -169,7 +169,7 @@ def test_processing_twice_changes_nothing_more(candidate_client, on_commit, clip
 
 def test_the_sweeper_retries_a_stuck_upload_and_gives_up_after_three_attempts(candidate, on_commit, clips):
     """An upload whose task was lost is processed by the sweeper; one that keeps dying is rejected."""
-    video = upload_started(candidate=candidate, file_name="good.mp4")
+    video = upload_started(candidate=candidate, file_name="good.mp4", size=(clips / "good.mp4").stat().st_size)
     default_storage.save(video.file.name, open(clips / "good.mp4", "rb"))
     long_ago = datetime(2020, 1, 1, tzinfo=UTC)
     Video.objects.filter(pk=video.pk).update(state=Video.State.UPLOADED, state_changed_at=long_ago)
