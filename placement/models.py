@@ -294,6 +294,25 @@ class Assignment(models.Model):
     # {"office": code, "preference_rank", "seats", "reason", "candidate_position", "cutoff_position"}. Nullable
     # without a default so that SQLite adds the column in place and keeps the immutability triggers of the table.
     explanation = models.JSONField(_("explanation"), null=True, blank=True)
+    # What the published pages, exports and emails show, copied from the candidate and office rows when the run is
+    # published, so that renaming a candidate or an office later leaves the published result as it was. Null, not
+    # empty, until then (and for an unplaced candidate's office), and nullable without a default so that SQLite adds
+    # the columns in place and keeps the immutability triggers: hence the DJ001 exceptions.
+    exam_number = models.CharField(_("exam number when published"), max_length=20, null=True,  # noqa: DJ001
+                                   blank=True)
+    candidate_name = models.CharField(_("name when published"), max_length=100, null=True,  # noqa: DJ001
+                                      blank=True)
+    exam_rank = models.PositiveIntegerField(_("exam rank when published"), null=True, blank=True)
+    office_code = models.CharField(_("office code when published"), max_length=40, null=True,  # noqa: DJ001
+                                   blank=True)
+    office_name = models.CharField(_("office name when published"), max_length=100, null=True,  # noqa: DJ001
+                                   blank=True)
+    office_name_en = models.CharField(_("English office name when published"), max_length=150,  # noqa: DJ001
+                                      null=True, blank=True)
+    office_county = models.CharField(_("county or city when published"), max_length=20,  # noqa: DJ001
+                                     null=True, blank=True)
+    office_county_en = models.CharField(_("county or city (English) when published"), max_length=40,  # noqa: DJ001
+                                        null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -303,6 +322,19 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.candidate} → {self.office or '-'}"
+
+    def office_display_name(self, language_code: str) -> str:
+        """Return the published office name in the given language."""
+        return (self.office_name_en if language_code.startswith("en") else self.office_name) or ""
+
+    def published_row(self) -> list:
+        """Return what the publication shows of this row, in the order the results hash covers."""
+        return [getattr(self, field) for field in PUBLISHED_FIELDS]
+
+
+# What a publication shows of each of its rows, in the order its results hash covers them.
+PUBLISHED_FIELDS = ["exam_number", "candidate_name", "exam_rank", "office_code", "office_name", "office_name_en",
+                    "office_county", "office_county_en", "preference_rank"]
 
 
 class Publication(models.Model):
@@ -323,6 +355,11 @@ class Publication(models.Model):
     # Empty for the main placement; 2, 3 … for the supplementary rounds published after it. Nullable without a
     # default so that SQLite adds the column in place and keeps the table's immutability triggers.
     round_number = models.PositiveSmallIntegerField(_("round"), null=True, blank=True)
+    # SHA-256 of the published rows as shown (Assignment.published_row, in exam-number order), so that
+    # `manage.py placement_verify` can tell when a row was changed behind the triggers' back.
+    # Nullable without a default, as the round number above.
+    results_sha256 = models.CharField(_("SHA-256 of the published rows"), max_length=64, null=True,  # noqa: DJ001
+                                      blank=True)
 
     class Meta:
         verbose_name = _("publication")
@@ -343,19 +380,23 @@ class Publication(models.Model):
 
 
 class PublicationEmail(models.Model):
-    """One email announcing a publication to one recipient: a candidate their result, an office its placements.
+    """One email announcing a publication to one address: a candidate their result, an office staff member its
+    placements.
 
     The row is written before anything is sent and claimed just before sending, so every recipient is emailed at
-    most once however often the sending task is retried; a failed send releases its claim and keeps the error.
+    most once however often the sending task is retried; a failed send releases its claim, keeps the error and is
+    sent again by the task's automatic retries.
     """
 
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="emails")
     # Exactly one of the two is set: the candidate's assignment, or the office whose placements are announced.
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    to = models.JSONField(_("recipients"), default=list)
+    # One address a row: a refused address is retried on its own, without emailing the others again.
+    recipient = models.EmailField(_("recipient"))
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("last error"), max_length=500, blank=True)
 
     class Meta:
@@ -363,7 +404,8 @@ class PublicationEmail(models.Model):
         verbose_name_plural = _("publication emails")
         constraints = [
             models.UniqueConstraint(fields=["publication", "assignment"], name="one_result_email_per_candidate"),
-            models.UniqueConstraint(fields=["publication", "office"], name="one_placements_email_per_office"),
+            models.UniqueConstraint(fields=["publication", "office", "recipient"],
+                                    name="one_placements_email_per_office_recipient"),
             models.CheckConstraint(
                 condition=(models.Q(assignment__isnull=False, office__isnull=True)
                            | models.Q(assignment__isnull=True, office__isnull=False)),
@@ -372,7 +414,12 @@ class PublicationEmail(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.publication} → {', '.join(self.to)}"
+        return f"{self.publication} → {self.recipient}"
+
+    @property
+    def to(self) -> list[str]:
+        """Return the addresses of the email's To line."""
+        return [self.recipient]
 
 
 class PlaceResponse(models.Model):

@@ -14,6 +14,7 @@ from . import engine
 from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS
 from .engine_io import (
     HOLDING_STATES,
+    assignment_hash,
     canonical_json,
     instance_for_snapshot,
     published_runs,
@@ -24,6 +25,7 @@ from .engine_io import (
 )
 from .geo import haversine_km
 from .models import (
+    PUBLISHED_FIELDS,
     Assignment,
     Candidate,
     ExamCycle,
@@ -35,6 +37,7 @@ from .models import (
     PreferenceEntry,
     PreferenceList,
     Publication,
+    PublicationEmail,
     Vacancy,
 )
 from .phases import cycle_phase
@@ -256,7 +259,17 @@ def run_list(*, cycle: ExamCycle) -> QuerySet[PlacementRun]:
 
 
 def result_rows(*, run: PlacementRun) -> QuerySet[Assignment]:
-    return Assignment.objects.filter(run=run).select_related("candidate", "office").order_by("candidate__exam_rank")
+    """Return a published run's rows, which carry the names as they were published, best exam rank first."""
+    return Assignment.objects.filter(run=run).order_by("exam_rank", "pk")
+
+
+RESULT_EXPORT_COLUMNS = ["exam_number", "name", "exam_rank", "office", "office_name", "county", "preference_rank"]
+
+
+def result_export_rows(*, publication: Publication):
+    """Return the published result as rows of RESULT_EXPORT_COLUMNS, as it was published."""
+    return result_rows(run=publication.run).values_list(
+        "exam_number", "candidate_name", "exam_rank", "office_code", "office_name", "office_county", "preference_rank")
 
 
 def result_offices(*, cycle: ExamCycle) -> QuerySet[LandOffice]:
@@ -269,8 +282,9 @@ def office_placements(*, office: LandOffice) -> tuple[Publication | None, list[A
     publication = current_publication(cycle) if cycle else None
     if publication is None:
         return None, []
+    # The candidate row is loaded for its email address, which should be the current one; the rest is as published.
     rows = Assignment.objects.filter(run=publication.run_id, office=office).select_related("candidate").order_by(
-        "candidate__exam_rank"
+        "exam_rank", "pk"
     )
     return publication, list(rows)
 
@@ -335,6 +349,41 @@ def run_comparison(*, cycle: ExamCycle, run_a: PlacementRun, run_b: PlacementRun
                          losses=len(comparison.losses))
 
 
+def published_rows(*, run_id: int) -> list[list]:
+    """Return the rows a run's publication shows, as lists of PUBLISHED_FIELDS."""
+    return [list(row) for row in Assignment.objects.filter(run_id=run_id).order_by().values_list(*PUBLISHED_FIELDS)]
+
+
+def results_hash(rows: list[list]) -> str:
+    """Return the SHA-256 of published rows (lists of PUBLISHED_FIELDS) as canonical JSON, in exam-number order."""
+    return sha256_hex(canonical_json(sorted(rows, key=lambda row: row[0] or "")))
+
+
+def published_results_problems() -> list[str]:
+    """Return what no longer matches the hashes stored when each run was published; empty when all is intact.
+
+    Every publication is checked, superseded ones too: its rows as shown against the publication's hash, the exam
+    numbers and office codes of those rows against the run's assignment hash, the candidate and office rows they
+    link to against that hash as well, and the run's input snapshot against its own hash.
+    """
+    problems = []
+    exam_number, office_code = PUBLISHED_FIELDS.index("exam_number"), PUBLISHED_FIELDS.index("office_code")
+    publications = Publication.objects.select_related("run").order_by("pk")
+    for publication in publications:
+        run = publication.run
+        rows = published_rows(run_id=run.pk)
+        label = f"publication {publication.pk} (run {run.pk})"
+        if publication.results_sha256 and results_hash(rows) != publication.results_sha256:
+            problems.append(f"{label}: the published rows changed since publishing.")
+        if assignment_hash({row[exam_number]: row[office_code] for row in rows}) != run.assignment_sha256:
+            problems.append(f"{label}: the published assignment no longer matches the run's assignment hash.")
+        if assignment_hash(run_assignment(run)) != run.assignment_sha256:
+            problems.append(f"{label}: the candidates or offices its rows link to changed since publishing.")
+        if sha256_hex(run.snapshot) != run.snapshot_sha256:
+            problems.append(f"{label}: the run's input snapshot no longer matches its hash.")
+    return problems
+
+
 def candidates_export_rows(*, cycle: ExamCycle):
     """Return the cycle's candidates as rows of the candidate table, best exam rank first."""
     return Candidate.objects.filter(cycle=cycle).order_by("exam_rank").values_list(
@@ -363,19 +412,43 @@ def place_responses_for_office(*, office, publication) -> dict[int, PlaceRespons
 
 
 @dataclass(frozen=True)
+class EmailCounts:
+    """Where a publication's emails stand: sent, failed (retried automatically) and not sent yet."""
+
+    total: int
+    sent: int
+    failed: int
+
+    @property
+    def waiting(self) -> int:
+        return self.total - self.sent - self.failed
+
+
+def publication_email_counts(*, publications) -> EmailCounts:
+    """Count the emails of these publications by where they stand, in one query."""
+    counts = PublicationEmail.objects.filter(publication__in=publications).aggregate(
+        total=Count("pk"), sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        failed=Count("pk", filter=Q(sent_at__isnull=True) & ~Q(error="")),
+    )
+    return EmailCounts(total=counts["total"], sent=counts["sent"], failed=counts["failed"])
+
+
+@dataclass(frozen=True)
 class AfterPublication:
-    """Where a published cycle stands: answers by state, deferral requests and late vacancies to decide."""
+    """Where a published cycle stands: answers by state, deferral requests, late vacancies, and the emails."""
 
     counts: dict[str, int]
     deferral_requests: list
     late_vacancies: list
     freed_seats: int
+    emails: EmailCounts
 
 
 def after_publication(*, cycle: ExamCycle, publication) -> AfterPublication:
     """Return the examination staff's view of the answers to every run in force and the late vacancies."""
     # The main placement and every published round: a candidate placed in round 2 answers, and defers, too.
-    responses = PlaceResponse.objects.filter(cycle=cycle, assignment__run__in=published_runs(cycle))
+    runs = published_runs(cycle)
+    responses = PlaceResponse.objects.filter(cycle=cycle, assignment__run__in=runs)
     counts = dict(responses.order_by().values("state").annotate(total=Count("pk")).values_list("state", "total"))
     requests = list(responses.filter(state=PlaceResponse.State.DEFERRAL_REQUESTED)
                     .select_related("candidate", "office").prefetch_related("evidence")
@@ -383,7 +456,10 @@ def after_publication(*, cycle: ExamCycle, publication) -> AfterPublication:
     late = list(LateVacancy.objects.filter(cycle=cycle).select_related("office", "reported_by", "decided_by"))
     # What the next round would offer: every seat, late ones included, that no answer in force holds.
     freed = placement_outcomes(cycle=cycle).totals["unfilled"]
-    return AfterPublication(counts=counts, deferral_requests=requests, late_vacancies=late, freed_seats=freed)
+    # The emails of the runs in force; those of a superseded publication no longer matter.
+    emails = publication_email_counts(publications=Publication.objects.filter(run__in=runs).values("pk"))
+    return AfterPublication(counts=counts, deferral_requests=requests, late_vacancies=late, freed_seats=freed,
+                            emails=emails)
 
 
 def round_runs(*, cycle: ExamCycle) -> list[PlacementRun]:
@@ -409,8 +485,7 @@ def candidate_place(*, candidate: Candidate) -> CandidatePlace | None:
     rounds = list(Publication.objects.filter(cycle=candidate.cycle_id, round_number__isnull=False)
                   .order_by("-round_number"))
     rows = {row.run_id: row for row in Assignment.objects.filter(
-        candidate=candidate, run__in=[main.run_id, *(publication.run_id for publication in rounds)])
-        .select_related("office")}
+        candidate=candidate, run__in=[main.run_id, *(publication.run_id for publication in rounds)])}
     for publication in rounds:
         row = rows.get(publication.run_id)
         if row is not None and row.office_id is not None:

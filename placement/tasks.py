@@ -20,10 +20,22 @@ def publication_notify_task(publication_id: int) -> None:
     notifications.publication_notify(publication_id=publication_id)
 
 
-@shared_task
-def publication_emails_send_task(email_ids: list[int]) -> None:
-    """Send a batch of a publication's emails; those already sent are skipped."""
+# A refused address or a mail server that is down is tried again after about 1, 2, 4, 8 and 16 minutes (jittered),
+# then left for the examination staff, who see it counted as failed on the after-publication page.
+EMAIL_SEND_RETRIES = 5
+
+
+@shared_task(bind=True, autoretry_for=(notifications.EmailsPending,), max_retries=EMAIL_SEND_RETRIES,
+             retry_backoff=60, retry_backoff_max=30 * 60, retry_jitter=True)
+def publication_emails_send_task(self, email_ids: list[int]) -> None:
+    """Send a batch of a publication's emails; those already sent are skipped, those that fail are retried."""
     notifications.publication_emails_send(email_ids=email_ids)
+    failed = notifications.publication_emails_failed(email_ids=email_ids)
+    # The last attempt ends quietly: its failures stay on the rows, and raising would only fail the task. Run inline
+    # with errors propagating (without a broker), a retry would raise into the request that published instead.
+    inline = self.request.is_eager and self.app.conf.task_eager_propagates
+    if failed and self.request.retries < self.max_retries and not inline:
+        raise notifications.EmailsPending(f"{failed} publication emails are not sent yet")
 
 
 @shared_task

@@ -1,5 +1,6 @@
 """Publishing a run's result: the one act that makes a placement official."""
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -7,8 +8,17 @@ from core.audit import audit_event
 from core.queue import enqueue
 
 from ..engine_io import published_runs
-from ..models import ExamCycle, Phase, PlacementRun, PlaceResponse, Publication
-from ..selectors import run_is_stale
+from ..models import (
+    Assignment,
+    Candidate,
+    ExamCycle,
+    LandOffice,
+    Phase,
+    PlacementRun,
+    PlaceResponse,
+    Publication,
+)
+from ..selectors import published_rows, results_hash, run_is_stale
 from .common import PlacementError, require_phase
 from .reporting import place_responses_open
 
@@ -46,11 +56,11 @@ def publication_create(*, run: PlacementRun, acting_user=None, reason: str = "")
                                    "longer be replaced; fill freed seats with a supplementary round instead."))
         publication = Publication.objects.create(
             cycle=cycle, run=run, supersedes=current, published_at=clock.now(), published_by=acting_user,
-            reason=reason.strip(),
+            reason=reason.strip(), results_sha256=_assignments_freeze(run),
         )
         audit_event(publication, "publication.published", actor=acting_user, run=run.pk,
-                    assignment_sha256=run.assignment_sha256, supersedes=current.pk if current else None,
-                    reason=publication.reason)
+                    assignment_sha256=run.assignment_sha256, results_sha256=publication.results_sha256,
+                    supersedes=current.pk if current else None, reason=publication.reason)
         place_responses_open(publication=publication)
         enqueue("placement.tasks.publication_notify_task", publication.pk)
     return publication
@@ -63,9 +73,31 @@ def _round_publish(*, cycle: ExamCycle, run: PlacementRun, acting_user) -> Publi
         raise PlacementError(_("Another result was published after this round started. Start a new round and "
                                "publish that one."))
     publication = Publication.objects.create(cycle=cycle, run=run, published_at=clock.now(),
-                                             published_by=acting_user, round_number=run.round_number)
+                                             published_by=acting_user, round_number=run.round_number,
+                                             results_sha256=_assignments_freeze(run))
     audit_event(publication, "publication.round_published", actor=acting_user, run=run.pk, round=run.round_number,
-                follows=run.follows_id, assignment_sha256=run.assignment_sha256)
+                follows=run.follows_id, assignment_sha256=run.assignment_sha256,
+                results_sha256=publication.results_sha256)
     place_responses_open(publication=publication)
     enqueue("placement.tasks.publication_notify_task", publication.pk)
     return publication
+
+
+def _assignments_freeze(run: PlacementRun) -> str:
+    """Copy into the run's rows what the publication shows of its candidates and offices; return their hash.
+
+    This must happen before the publication row exists: from then on the database refuses any change to the rows.
+    """
+    candidate = Candidate.objects.filter(pk=OuterRef("candidate_id"))
+    office = LandOffice.objects.filter(pk=OuterRef("office_id"))
+    Assignment.objects.filter(run=run).update(
+        exam_number=Subquery(candidate.values("exam_number")[:1]),
+        candidate_name=Subquery(candidate.values("name")[:1]),
+        exam_rank=Subquery(candidate.values("exam_rank")[:1]),
+        office_code=Subquery(office.values("code")[:1]),
+        office_name=Subquery(office.values("name")[:1]),
+        office_name_en=Subquery(office.values("name_en")[:1]),
+        office_county=Subquery(office.values("county")[:1]),
+        office_county_en=Subquery(office.values("county_en")[:1]),
+    )
+    return results_hash(published_rows(run_id=run.pk))
