@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from core.admin import ServiceOnlyAdmin
 
-from .models import Candidate, ExamCycle, LandOffice, LateVacancy, PlaceResponse, SuitabilityScore, Vacancy
+from .models import (
+    Candidate,
+    ExamCycle,
+    LandOffice,
+    LateVacancy,
+    PlaceResponse,
+    PublicationEmail,
+    SuitabilityScore,
+    Vacancy,
+)
 
 
 @admin.register(LandOffice)
@@ -33,8 +42,9 @@ class VacancyAdmin(admin.ModelAdmin):
 
 
 # Runs, assignments and publications are not in the back office: they change only through the placement
-# services, and never once published (the database refuses it). Answers to places and late vacancies are shown
-# read-only: the candidates, offices and examination staff change them on their pages.
+# services, and never once published (the database refuses it). Answers to places, late vacancies and the result
+# emails are shown read-only: the candidates, offices and examination staff change the first two on their pages, and
+# the sending task alone writes the emails (an address that failed shows its last error here).
 
 
 @admin.register(SuitabilityScore)
@@ -56,3 +66,10 @@ class LateVacancyAdmin(ServiceOnlyAdmin):
     list_display = ["office", "cycle", "seats", "state", "reported_at", "decided_by"]
     list_filter = ["state", "cycle"]
     search_fields = ["office__name", "office__code"]
+
+
+@admin.register(PublicationEmail)
+class PublicationEmailAdmin(ServiceOnlyAdmin):
+    list_display = ["recipient", "publication", "sent_at", "attempts", "error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "publication__cycle"]
+    search_fields = ["recipient"]

@@ -340,7 +340,8 @@ PUBLISHED_FIELDS = ["exam_number", "candidate_name", "exam_rank", "office_code",
 class Publication(models.Model):
     """The publishing of one run; append-only, and a correction supersedes the previous publication.
 
-    The database refuses any change to a publication, to its run and to the run's assignments (see migration 0003).
+    The database refuses any change to a publication, to its run and to the run's assignments (migration 0003), and
+    on PostgreSQL any TRUNCATE of their tables (migration 0012); `manage.py placement_verify` checks the hashes.
     """
 
     cycle = models.ForeignKey(ExamCycle, on_delete=models.PROTECT, related_name="publications",
