@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import MultipleFileField
 
-from .geo import TAIWAN_COUNTIES
+from .geo import TAIWAN_COUNTIES, TOWNSHIPS, place_name
 from .models import PHASE_DEADLINE_FIELDS, ExamCycle, PlacementRun, PlaceResponse
+from .services.candidates import residence_problem
 
 
 class DeadlinesForm(forms.ModelForm):
@@ -52,14 +53,61 @@ class PublishForm(forms.Form):
                              help_text=_("Needed when this run replaces a published one."))
 
 
+class PlaceChoiceField(forms.ChoiceField):
+    """A choice of a place name that also accepts the usual variant spelling (台北市 for 臺北市)."""
+
+    def to_python(self, value):
+        return place_name(super().to_python(value))
+
+
+class DistrictChoiceField(PlaceChoiceField):
+    """A district; whether it belongs to the chosen county is checked by the form, with a message that names both."""
+
+    def valid_value(self, value):
+        return True
+
+
+class DistrictSelect(forms.Select):
+    """Districts grouped by county; the chosen district is marked only under the chosen county.
+
+    Several counties have a district of the same name (東區, 中正區, 信義區 …), so a plain select would mark the
+    first one it meets.
+    """
+
+    county = ""
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, [], attrs)
+        for group_name, options, _index in groups:
+            for option in options:
+                if group_name in (None, self.county) and option["value"] in value:
+                    option["selected"] = True
+                    option["attrs"]["selected"] = True
+        return groups
+
+
 class ResidenceForm(forms.Form):
-    county = forms.ChoiceField(label=_("County or city where you live"))
-    district = forms.CharField(label=_("District, township or city"), max_length=20, required=False,
-                               help_text=_("For example 大安區 or 竹東鎮. Distances are approximate."))
+    county = PlaceChoiceField(label=_("County or city where you live"))
+    district = DistrictChoiceField(label=_("District, township or city"), required=False, widget=DistrictSelect,
+                                help_text=_("Choose it under your county or city. Distances are approximate."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].choices = [("", "—"), *((county, county) for county in TAIWAN_COUNTIES)]
+        # Every county's own districts, as a group of its own, so the page needs no script to offer them.
+        self.fields["district"].choices = [
+            ("", "—"), *((county, [(name, name) for name in TOWNSHIPS[county]]) for county in TAIWAN_COUNTIES)]
+        county = self.data.get("county", "") if self.is_bound else self.initial.get("county", "")
+        self.fields["district"].widget.county = place_name(county or "")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("county"):
+            problem = residence_problem(data["county"], data.get("district", ""))
+            if problem is not None:
+                field, message = problem
+                self.add_error(field.removeprefix("residence_"), message)
+        return data
 
 
 class DeclineForm(forms.Form):

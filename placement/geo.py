@@ -1,12 +1,28 @@
-"""Great-circle distance, for showing how far each office is from a candidate's residence."""
+"""Taiwan's counties and townships, and great-circle distance, for how far each office is from a residence."""
+import json
 from math import asin, cos, radians, sin, sqrt
+from pathlib import Path
 
 EARTH_RADIUS_KM = 6371.0088  # The mean Earth radius (IUGG).
-# Taiwan's 22 counties and cities, in their official names (臺, not 台).
-TAIWAN_COUNTIES = (
-    "臺北市", "新北市", "基隆市", "桃園市", "新竹市", "新竹縣", "苗栗縣", "臺中市", "彰化縣", "南投縣", "雲林縣",
-    "嘉義市", "嘉義縣", "臺南市", "高雄市", "屏東縣", "宜蘭縣", "花蓮縣", "臺東縣", "澎湖縣", "金門縣", "連江縣",
-)
+# Taiwan's 22 counties and cities and their 368 townships, districts and county-administered cities (鄉鎮市區),
+# in their official names (臺, not 台) and in the order the Ministry of the Interior lists them.
+TOWNSHIPS: dict[str, tuple[str, ...]] = {
+    county: tuple(names) for county, names in json.loads(
+        (Path(__file__).parent / "data" / "townships.json").read_text(encoding="utf-8")).items()
+}
+TAIWAN_COUNTIES = tuple(TOWNSHIPS)
+# Characters people often type for the official ones in place names.
+_VARIANTS = str.maketrans({"台": "臺", "恒": "恆"})
+
+
+def place_name(text: str) -> str:
+    """Return a county or township name as officially written: 臺 for 台, 恆 for 恒, without spaces."""
+    return "".join(text.split()).translate(_VARIANTS)
+
+
+def is_township(county: str, district: str) -> bool:
+    """Return whether the district (鄉鎮市區) is one of the county's own."""
+    return district in TOWNSHIPS.get(county, ())
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

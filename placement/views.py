@@ -211,11 +211,17 @@ def residence_edit(request):
         raise Http404
     form = ResidenceForm(request.POST)
     if form.is_valid():
-        candidate_residence_set(candidate=candidate, county=form.cleaned_data["county"],
-                                         district=form.cleaned_data["district"])
-        messages.success(request, _("Your residence is saved; distances are updated."))
-    else:
+        try:
+            candidate_residence_set(candidate=candidate, county=form.cleaned_data["county"],
+                                    district=form.cleaned_data["district"])
+        except PlacementError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your residence is saved; distances are updated."))
+    elif "county" in form.errors:
         messages.error(request, _("Choose the county or city where you live."))
+    else:
+        messages.error(request, " ".join(form.errors["district"]))
     return redirect("placement:preference_edit")
 
 

@@ -18,11 +18,10 @@ from ..columns import (
     SUITABILITY_COLUMNS,
     VACANCY_COLUMNS,
 )
-from ..geo import TAIWAN_COUNTIES
 from ..models import Candidate, ExamCycle, LandOffice, Phase, SuitabilityScore, Vacancy
 from ..phases import BEFORE_PLACEMENT
 from ..tabular import RowError, TableError, errors_full, read_table
-from .candidates import RESIDENCE_FIELDS, residence_fields
+from .candidates import RESIDENCE_FIELDS, residence_fields, residence_problem
 from .common import ImportReport, require_phase
 
 
@@ -75,12 +74,11 @@ def _parse_candidates(cycle, content: bytes, filename: str) -> list[dict]:
             errors.append(RowError(line, "exam_rank", _("The exam rank must be a whole number of 1 or more.")))
         row["exam_rank"] = rank
         if "residence_county" in raw:
-            county = raw["residence_county"].replace("台", "臺")
-            if county and county not in TAIWAN_COUNTIES:
-                errors.append(RowError(line, "residence_county", _(
-                    "%(value)s is not a county or city of Taiwan (write it as in 臺北市 or 新竹縣)."
-                ) % {"value": county}))
-            row.update(residence_fields(county, raw.get("residence_district", ""), offices))
+            county, district = raw["residence_county"], raw.get("residence_district", "")
+            problem = residence_problem(county, district)
+            if problem is not None:
+                errors.append(RowError(line, *problem))
+            row.update(residence_fields(county, district, offices))
         for column in ("exam_number", "exam_rank", "email"):
             value = row[column]
             if value in (None, ""):
