@@ -4,14 +4,22 @@ from functools import lru_cache
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django import forms
 from django.conf import settings
 
+from .limits import email_too_long_message
 from .secretbox import SecretBox, keys_for
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
+
+    def clean_email(self, email):
+        """Refuse an address longer than an email address may be, on every allauth form that takes one."""
+        if too_long := email_too_long_message(email):
+            raise forms.ValidationError(too_long, code="max_length")
+        return super().clean_email(email)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from .limits import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG, NAME_MAX_LENGTH, NAME_TOO_LONG
 from .models import Invitation, User
 from .roles import OFFICE_ROLES, Role
 
@@ -11,7 +12,8 @@ ExamCycle = Invitation._meta.get_field("cycle").related_model
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
+    email = forms.EmailField(label=_("Email address"), max_length=EMAIL_MAX_LENGTH,
+                             error_messages={"max_length": EMAIL_TOO_LONG})
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     office = forms.ModelChoiceField(
         label=_("Land office"), queryset=LandOffice.objects.all(), required=False,
@@ -39,7 +41,8 @@ class InvitationForm(forms.Form):
 
 
 class InvitationAcceptForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=150)
+    name = forms.CharField(label=_("Your name"), max_length=NAME_MAX_LENGTH,
+                           error_messages={"max_length": NAME_TOO_LONG})
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                 help_text=password_validation.password_validators_help_text_html())
     password2 = forms.CharField(label=_("Password (again)"),

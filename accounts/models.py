@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 
+from .limits import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 from .roles import OFFICE_ROLES, STAFF_ROLES, Role
 
 
@@ -40,9 +41,9 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("email address"), unique=True)
+    email = models.EmailField(_("email address"), max_length=EMAIL_MAX_LENGTH, unique=True)
     # One field for the whole name, because Chinese names do not split into first and last the Western way.
-    name = models.CharField(_("name"), max_length=150, blank=True)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, blank=True)
 
     objects = UserManager()
 
@@ -134,7 +135,7 @@ class Invitation(models.Model):
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Withdrawn")
 
-    email = models.EmailField(_("email address"))
+    email = models.EmailField(_("email address"), max_length=EMAIL_MAX_LENGTH)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     office = models.ForeignKey(
         "placement.LandOffice", on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.audit import audit_event
 
+from .limits import email_too_long_message
 from .models import Invitation, RoleGrant, User
 from .roles import OFFICE_ROLES, Role
 from .signals import invitation_accepted
@@ -65,6 +66,8 @@ def invitation_create(*, email: str, role: str, invited_by: User | None, office=
                       send: bool = True) -> Invitation:
     """Create an invitation and email its link after the transaction commits."""
     email = email.strip().lower()
+    if too_long := email_too_long_message(email):
+        raise InvitationError(too_long)
     if role not in Role.values:
         raise InvitationError(_("Unknown role."))
     if role in OFFICE_ROLES and office is None:
@@ -96,10 +99,26 @@ def invitation_create(*, email: str, role: str, invited_by: User | None, office=
     return invitation
 
 
+def invitation_resend_refusal(invitation: Invitation) -> str | None:
+    """Return why the invitation cannot be resent, or None if it can."""
+    if invitation.status in (Invitation.Status.ACCEPTED, Invitation.Status.REVOKED):
+        return _("This invitation can no longer be resent.")
+    return None
+
+
+def invitation_revoke_refusal(invitation: Invitation) -> str | None:
+    """Return why the invitation cannot be withdrawn, or None if it can."""
+    if invitation.status == Invitation.Status.ACCEPTED:
+        return _("This invitation was already accepted.")
+    if invitation.status == Invitation.Status.REVOKED:
+        return _("This invitation was already withdrawn.")
+    return None
+
+
 def invitation_resend(*, invitation: Invitation) -> Invitation:
     """Extend a pending or expired invitation and email its link again."""
-    if invitation.status in (Invitation.Status.ACCEPTED, Invitation.Status.REVOKED):
-        raise InvitationError(_("This invitation can no longer be resent."))
+    if refusal := invitation_resend_refusal(invitation):
+        raise InvitationError(refusal)
     previous_expiry = invitation.expires_at
     with transaction.atomic():
         invitation.expires_at = clock.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
@@ -110,7 +129,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
 
 
 def invitation_revoke(*, invitation: Invitation) -> Invitation:
-    """Withdraw an invitation so that its link stops working."""
+    """Withdraw an invitation so that its link stops working (withdrawing it twice changes nothing)."""
     if invitation.status == Invitation.Status.ACCEPTED:
         raise InvitationError(_("This invitation was already accepted."))
     if invitation.revoked_at is None:

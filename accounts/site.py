@@ -52,6 +52,7 @@ ACCESS = {
     "accounts:invitation_accept": frozenset({PUBLIC}),
     "accounts:invitation_list": frozenset({EXAM_STAFF}),
     "accounts:invitation_create": frozenset({EXAM_STAFF}),
+    # Each shows a page that asks for confirmation (GET), whose form then acts (POST).
     "accounts:invitation_resend": frozenset({EXAM_STAFF}),
     "accounts:invitation_revoke": frozenset({EXAM_STAFF}),
 }

@@ -1,10 +1,11 @@
 from allauth.account.internal.flows.login import record_authentication
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
 from .forms import InvitationAcceptForm, InvitationForm
@@ -34,9 +35,17 @@ def invitation_create(request):
     return render(request, "accounts/invitation_form.html", {"form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_resend(request, pk):
+    """Ask whether to email an invitation again (GET), then do it (POST from that page)."""
     invitation = selectors.invitation_get_for_user(request.user, pk)
+    if request.method != "POST":
+        if refusal := services.invitation_resend_refusal(invitation):
+            messages.error(request, refusal)
+            return redirect("accounts:invitation_list")
+        return render(request, "accounts/invitation_confirm.html", {
+            "invitation": invitation, "action": "resend", "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
+        })
     try:
         services.invitation_resend(invitation=invitation)
     except services.InvitationError as error:
@@ -46,9 +55,15 @@ def invitation_resend(request, pk):
     return redirect("accounts:invitation_list")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_revoke(request, pk):
+    """Ask whether to withdraw an invitation (GET), then do it (POST from that page)."""
     invitation = selectors.invitation_get_for_user(request.user, pk)
+    if request.method != "POST":
+        if refusal := services.invitation_revoke_refusal(invitation):
+            messages.error(request, refusal)
+            return redirect("accounts:invitation_list")
+        return render(request, "accounts/invitation_confirm.html", {"invitation": invitation, "action": "revoke"})
     try:
         services.invitation_revoke(invitation=invitation)
     except services.InvitationError as error:
