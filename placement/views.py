@@ -34,7 +34,7 @@ from .services.preferences import (
 )
 from .services.publications import publication_create
 from .services.runs import placement_run_cancel, placement_run_start
-from .tabular import FORMATS, TableError, write_table
+from .tabular import FORMATS, TableError, max_errors, max_rows, write_table
 
 
 def office_detail(request, code):
@@ -128,6 +128,7 @@ def cycle_import(request, pk, kind):
         "cycle": cycle, "form": form, "kind": kind, "kind_label": IMPORT_KINDS[kind], "row_errors": row_errors,
         "columns": {"candidates": CANDIDATE_COLUMNS, "vacancies": VACANCY_COLUMNS,
                     "suitability": SUITABILITY_COLUMNS}[kind],
+        "max_rows": max_rows(), "max_errors": max_errors(),
     }, status=400 if row_errors or form.errors else 200)
 
 

@@ -270,3 +270,13 @@ def test_the_import_page_shows_the_first_hundred_problems_and_says_so(staff_clie
     assert response.content.decode().count("not an email address") == 100
     assert len(response.content) < 200_000
     assert not Candidate.objects.exists()
+
+
+@override_settings(PLACEMENT_IMPORT_MAX_ROWS=300)
+def test_the_import_page_states_the_limits_before_upload(staff_client, cycle):
+    """Staff read the row limit and the optional residence columns before they choose a file."""
+    staff_client.cookies["django_language"] = "en"
+    page = staff_client.get(reverse("placement:cycle_import", kwargs={"pk": cycle.pk, "kind": "candidates"}))
+    text = page.content.decode()
+    assert "at most 300 rows" in text and "At most 100 problems" in text
+    assert "residence_county, residence_district" in text
