@@ -1,6 +1,7 @@
 """Reading and writing the CSV and XLSX tables that examination staff import and export."""
 import csv
 import io
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -150,7 +151,11 @@ def _open_workbook(content: bytes) -> _StreamingExcelReader:
     reader = None
     try:
         reader = _StreamingExcelReader(io.BytesIO(content), read_only=True, data_only=True)
-        reader.read()
+        with warnings.catch_warnings():
+            # With no sheet objects built, openpyxl warns that a sheet's print area or defined names have no sheet
+            # to go to; they do not matter to an import, nor do its warnings about styles it does not support.
+            warnings.simplefilter("ignore")
+            reader.read()
     except Exception as error:
         # openpyxl raises whatever its parsers meet in a damaged file (KeyError, IndexError, SyntaxError and
         # more); an upload is untrusted input, so each of them means the same thing to staff.
@@ -222,7 +227,7 @@ def read_table(content: bytes, *, filename: str, columns: list[str], optional: t
 
 def _table(rows: Iterator[tuple[int, list[str]]], *, columns, optional,
            aliases) -> list[tuple[int, dict[str, str]]]:
-    _number, first = next(rows, (1, None))
+    header_row, first = next(rows, (1, None))
     if first is None:
         raise TableError([RowError(1, "", _("The file is empty: it needs a header row naming the columns."))])
     # Only aliases of this table's columns apply: "score" means the exam score in one table, suitability in another.
@@ -234,7 +239,7 @@ def _table(rows: Iterator[tuple[int, list[str]]], *, columns, optional,
     missing = [column for column in columns if column not in header]
     if missing:
         raise TableError([
-            RowError(1, column, _("The header row has no column %(column)s.") % {"column": column})
+            RowError(header_row, column, _("The header row has no column %(column)s.") % {"column": column})
             for column in missing
         ])
     positions = {column: header.index(column) for column in [*columns, *optional] if column in header}

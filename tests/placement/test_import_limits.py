@@ -1,6 +1,7 @@
 """Imports refuse damaged files with a message, stop at a row limit and list only the first problems (#16)."""
 import io
 import tracemalloc
+import warnings
 import zipfile
 
 import pytest
@@ -280,3 +281,20 @@ def test_the_import_page_states_the_limits_before_upload(staff_client, cycle):
     text = page.content.decode()
     assert "at most 300 rows" in text and "At most 100 problems" in text
     assert "residence_county, residence_district" in text
+
+
+def test_a_workbook_with_a_print_area_and_defined_names_imports_quietly(cycle):
+    """Parts of a workbook an import does not need (print areas, defined names) neither fail it nor warn."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [HEADER, _row(1), _row(2)]:
+        sheet.append(row)
+    sheet.print_area = "A1:E3"
+    sheet.print_title_rows = "1:1"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = candidates_import(cycle=cycle, content=buffer.getvalue(), filename="c.xlsx", send_invitations=False)
+    assert report.created == 2
+    assert [str(warning.message) for warning in caught if "openpyxl" in warning.filename] == []
