@@ -123,6 +123,14 @@ def test_sizes_outside_the_limit_are_refused():
     assert size_problems(1000, LIMITS) == []
 
 
+def test_a_file_must_have_the_size_announced_when_its_upload_started():
+    """A stored file of another size than announced is refused, larger or smaller; the limit is named first."""
+    assert size_problems(900, LIMITS, declared=900) == []
+    assert size_problems(901, LIMITS, declared=900) == [Problem("size_mismatch", {"size": 901, "declared": 900})]
+    assert size_problems(10, LIMITS, declared=900) == [Problem("size_mismatch", {"size": 10, "declared": 900})]
+    assert size_problems(1001, LIMITS, declared=900)[0].code == "too_large"
+
+
 def test_ffprobe_json_becomes_a_probe():
     """Format names, streams, pictures and durations are read from ffprobe's JSON."""
     probe = parse_probe({

@@ -248,3 +248,17 @@ def test_a_request_announced_over_the_cap_is_refused_before_its_files(candidate_
     with translation.override("en"):
         size = filesizeformat(total)
     assert f"The files sent together are {size}; at most 200.0\xa0KB can be sent at once" in page
+
+
+def test_without_a_page_to_go_back_to_the_refusal_has_its_own_page(candidate_client, settings, upload_temp):
+    """A refused upload with no same-site page to return to answers 413 with the reason, never a 500."""
+    settings.MEDIA_UPLOAD_FILE_MAX_BYTES = 1024
+    candidate_client.cookies["django_language"] = "en"
+    item = io.BytesIO(PNG + b"\0" * (200 * 1024))
+    item.name = "scan.png"
+    response, _body, _total = post_multipart(candidate_client, reverse("portfolios:evidence_add"),
+                                             {"title": "測站照片", "file": item},
+                                             HTTP_REFERER="https://elsewhere.example/form")
+    assert response.status_code == 413
+    assert "A file is larger than 1.0\xa0KB, the largest accepted, so nothing was kept." in response.content.decode()
+    assert not EvidenceFile.objects.exists()
