@@ -43,7 +43,8 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("email address"), max_length=EMAIL_MAX_LENGTH, unique=True)
     # One field for the whole name, because Chinese names do not split into first and last the Western way.
-    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, blank=True)
+    # Its label is "Name" (a person's name, 姓名), not "name", which other models use for 名稱.
+    name = models.CharField(_("Name"), max_length=NAME_MAX_LENGTH, blank=True)
 
     objects = UserManager()
 
