@@ -36,7 +36,8 @@ def demo_load() -> int:
     if None in (cycle, office, leader, member) or FocusGroup.objects.filter(office=office, cycle=cycle).exists():
         return 0
     deadline = cycle.focus_groups_until or clock.now() + timedelta(days=2)
-    rng = random.Random(DEMO_SEED)
+    # A seeded demo, the same on every machine, not a secret (bandit B311).
+    rng = random.Random(DEMO_SEED)  # nosec B311
     with transaction.atomic():
         with clock.frozen_at(deadline - timedelta(days=6)):
             group = focus_group_create(office=office, cycle=cycle, leader=leader)

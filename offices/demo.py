@@ -57,7 +57,8 @@ def demo_load() -> int:
         for office in placement_selectors.result_offices(cycle=cycle):
             if profile_for_office(office) is not None:
                 continue
-            rng = random.Random(f"{DEMO_SEED}:{office.code}")
+            # A seeded demo, the same on every machine, not a secret (bandit B311).
+            rng = random.Random(f"{DEMO_SEED}:{office.code}")  # nosec B311
             profile = office_profile_save(office=office, facts=_facts(office, rng))
             for kind in rng.sample(INSTRUMENT_KINDS, k=rng.randint(2, 4)):
                 office_instrument_add(profile=profile, kind=kind, count=rng.randint(1, 6))

@@ -27,7 +27,8 @@ from .services.offices import land_offices_load
 from .services.preferences import preference_list_save
 
 DEMO_CYCLE_NAME = "115年公務人員高等考試三級考試 測量製圖"
-DEMO_PASSWORD = "SurveyPlace-demo-2026"
+# Public by design: the README gives it so anyone can try the demo accounts (bandit B105).
+DEMO_PASSWORD = "SurveyPlace-demo-2026"  # nosec B105
 DEMO_OFFICE_CODE = "TPE-DAAN"
 DEMO_CANDIDATE_COUNT = 150
 DEMO_VACANCY_OFFICES = 40
@@ -173,13 +174,14 @@ def _load_suitability(rng: random.Random, cycle: ExamCycle) -> None:
 
 def demo_load() -> ExamCycle:
     """Load every piece of demo data; running it again changes nothing."""
-    rng = random.Random(DEMO_SEED)
+    # The demo is the same on every machine: a seeded standard generator, not a secret (bandit B311).
+    rng = random.Random(DEMO_SEED)  # nosec B311
     with transaction.atomic():
         land_offices_load()
         cycle = _load_cycle(rng)
         for spec in DEMO_ACCOUNTS:
             _load_account(spec, cycle)
         _load_timeline(cycle)
-        _load_preferences(random.Random(DEMO_SEED + 1), cycle)
-        _load_suitability(random.Random(DEMO_SEED + 2), cycle)
+        _load_preferences(random.Random(DEMO_SEED + 1), cycle)  # nosec B311
+        _load_suitability(random.Random(DEMO_SEED + 2), cycle)  # nosec B311
     return cycle

@@ -2,7 +2,8 @@
 from .base import *  # noqa: F403
 from .base import env
 
-SECRET_KEY = "test-only-not-secret-8f2a6c4e1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d"
+# Public by design, for the test suite only (bandit B105).
+SECRET_KEY = "test-only-not-secret-8f2a6c4e1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d"  # nosec B105
 DEBUG = False
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
