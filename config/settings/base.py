@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "accounts.middleware.AccessTableMiddleware",
     # A write refused because the task broker is down answers a clear 503 page (core.queue).
     "core.middleware.QueueUnavailableMiddleware",
+    # A multipart upload refused for its size answers with the reason before any view runs (media_pipeline).
+    "media_pipeline.upload_limits.UploadRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -234,6 +236,17 @@ YOUTUBE_UPLOAD_CHUNK_BYTES = env.int("YOUTUBE_UPLOAD_CHUNK_BYTES", default=8 * 1
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 MEDIA_MAX_DURATION_SECONDS = env.int("MEDIA_MAX_DURATION_SECONDS", default=15 * 60)
 MEDIA_EVIDENCE_MAX_BYTES = env.int("MEDIA_EVIDENCE_MAX_BYTES", default=20 * 1024**2)
+# Multipart uploads stop being read once one file passes the largest any form takes (evidence and attachments, and
+# imports of up to 10 MB) or the whole request passes the second cap, so no upload fills the server's temporary
+# space (media_pipeline.upload_limits). A proxy in front should refuse larger bodies too (nginx client_max_body_size).
+MEDIA_UPLOAD_FILE_MAX_BYTES = env.int("MEDIA_UPLOAD_FILE_MAX_BYTES",
+                                      default=max(MEDIA_EVIDENCE_MAX_BYTES, 10 * 1024**2))
+MEDIA_UPLOAD_REQUEST_MAX_BYTES = env.int("MEDIA_UPLOAD_REQUEST_MAX_BYTES", default=100 * 1024**2)
+FILE_UPLOAD_HANDLERS = [
+    "media_pipeline.upload_limits.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Browsers switch to a multipart upload above this size, in parts of MEDIA_MULTIPART_PART_BYTES (S3 minimum 5 MB).
 MEDIA_MULTIPART_THRESHOLD_BYTES = env.int("MEDIA_MULTIPART_THRESHOLD_BYTES", default=100 * 1024**2)
 MEDIA_MULTIPART_PART_BYTES = env.int("MEDIA_MULTIPART_PART_BYTES", default=64 * 1024**2)

@@ -2,7 +2,7 @@
 // half-filled form). Every few seconds, fetch this page and swap in its list; stop once nothing is in progress.
 (function () {
   "use strict";
-  var IN_PROGRESS = ["pending", "uploaded", "processing"];
+  var IN_PROGRESS = ["pending", "receiving", "uploaded", "processing"];
   var section = document.getElementById("video-list");
   if (!section || !window.fetch || !window.DOMParser) { return; }
 

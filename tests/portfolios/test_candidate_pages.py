@@ -76,7 +76,8 @@ def test_a_bad_step_time_is_refused_with_a_field_message(candidate_client, candi
     assert response.status_code == 400
     body = response.content.decode()
     assert message in body
-    assert body.index(message) > body.index('name="steps-1-at_seconds"')
+    # Named next to the step's time box (and also in the error summary at the top of the form).
+    assert body.rindex(message) > body.index('name="steps-1-at_seconds"')
     assert not VideoDescription.objects.exists() and not ProcedureStep.objects.exists()
 
 
