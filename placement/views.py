@@ -159,11 +159,7 @@ def cycle_export(request, pk, kind):
         publication = selectors.current_publication(cycle)
         if publication is None:
             raise Http404
-        columns = ["exam_number", "name", "exam_rank", "office", "office_name", "county", "preference_rank"]
-        rows = selectors.result_rows(run=publication.run).values_list(
-            "candidate__exam_number", "candidate__name", "candidate__exam_rank", "office__code", "office__name",
-            "office__county", "preference_rank",
-        )
+        columns, rows = selectors.RESULT_EXPORT_COLUMNS, selectors.result_export_rows(publication=publication)
     content, content_type = write_table(columns, rows, fmt=fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-{kind}.{fmt}"'
