@@ -40,7 +40,7 @@ class FocusGroup(models.Model):
     # Finalising with ratings missing is allowed only with a reason, which is kept here and in the history.
     missing_scores_reason = models.TextField(_("reason for finalising with missing scores"), blank=True)
     # Raised on every change a second tab could overwrite (rubric, state); forms post the version they were read at.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("focus group")
@@ -66,10 +66,12 @@ class FocusGroup(models.Model):
 class Member(models.Model):
     """A person on the group: an office user, or an invited person who has no account yet."""
 
-    group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, related_name="members")
+    group = models.ForeignKey(FocusGroup, verbose_name=_("focus group"),
+                              on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="focus_group_memberships", verbose_name=_("user"))
-    invitation = models.ForeignKey("accounts.Invitation", on_delete=models.SET_NULL, null=True, blank=True,
+    invitation = models.ForeignKey("accounts.Invitation", verbose_name=_("invitation"),
+                                   on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     email = models.EmailField(_("email address"), max_length=254)
     added_at = models.DateTimeField(_("added at"))
@@ -93,7 +95,8 @@ class Member(models.Model):
 class Criterion(models.Model):
     """One criterion of the rubric: a weight and what each level of the 1–5 scale looks like."""
 
-    group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, related_name="criteria")
+    group = models.ForeignKey(FocusGroup, verbose_name=_("focus group"),
+                              on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("criterion"), max_length=120)
     name_en = models.CharField(_("criterion (English)"), max_length=120, blank=True)
@@ -126,7 +129,8 @@ class Criterion(models.Model):
 class Session(models.Model):
     """An online meeting of the group: when, where, what about, what was said and who came."""
 
-    group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, related_name="sessions")
+    group = models.ForeignKey(FocusGroup, verbose_name=_("focus group"),
+                              on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60,
                                                         validators=[MinValueValidator(5), MaxValueValidator(600)])
@@ -148,7 +152,8 @@ class Session(models.Model):
 class RosterEntry(models.Model):
     """A candidate the group will score; only candidates who consent for the office can be on it."""
 
-    group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, related_name="roster")
+    group = models.ForeignKey(FocusGroup, verbose_name=_("focus group"),
+                              on_delete=models.CASCADE, related_name="roster")
     candidate = models.ForeignKey("placement.Candidate", on_delete=models.CASCADE, related_name="focus_group_entries",
                                   verbose_name=_("candidate"))
     added_at = models.DateTimeField(_("added at"))
@@ -165,16 +170,20 @@ class RosterEntry(models.Model):
 class Rating(models.Model):
     """One member's score of one candidate on one criterion, with a comment; saved as a draft until submitted."""
 
-    group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, related_name="ratings")
-    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    candidate = models.ForeignKey("placement.Candidate", on_delete=models.CASCADE, related_name="+")
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="ratings")
+    group = models.ForeignKey(FocusGroup, verbose_name=_("focus group"),
+                              on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("rater"),
+                              on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey("placement.Candidate", verbose_name=_("candidate"),
+                                  on_delete=models.CASCADE, related_name="+")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"),
+                                  on_delete=models.CASCADE, related_name="ratings")
     score = models.PositiveSmallIntegerField(
         _("score"), null=True, blank=True, validators=[MinValueValidator(SCALE_MIN), MaxValueValidator(SCALE_MAX)])
     comment = models.TextField(_("comment"), blank=True)
     updated_at = models.DateTimeField(_("saved at"))
     # Raised on every save; a save that posts an older version came from a stale page and is refused.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("rating")
@@ -192,9 +201,12 @@ class Rating(models.Model):
 class Submission(models.Model):
     """A member's submission of their ratings of one candidate; the leader may reopen it, which clears it."""
 
-    group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, related_name="submissions")
-    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    candidate = models.ForeignKey("placement.Candidate", on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(FocusGroup, verbose_name=_("focus group"),
+                              on_delete=models.CASCADE, related_name="submissions")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("rater"),
+                              on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey("placement.Candidate", verbose_name=_("candidate"),
+                                  on_delete=models.CASCADE, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
@@ -211,10 +223,13 @@ class Submission(models.Model):
 class VideoNote(models.Model):
     """A member's note at a moment of a candidate's video; clicking it seeks the player there."""
 
-    group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, related_name="notes")
-    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    candidate = models.ForeignKey("placement.Candidate", on_delete=models.CASCADE, related_name="+")
-    video = models.ForeignKey("media_pipeline.Video", on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(FocusGroup, verbose_name=_("focus group"), on_delete=models.CASCADE, related_name="notes")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("rater"),
+                              on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey("placement.Candidate", verbose_name=_("candidate"),
+                                  on_delete=models.CASCADE, related_name="+")
+    video = models.ForeignKey("media_pipeline.Video", verbose_name=_("video"),
+                              on_delete=models.CASCADE, related_name="+")
     at_seconds = models.PositiveIntegerField(_("time in the video (seconds)"))
     text = models.CharField(_("note"), max_length=1000)
     created_at = models.DateTimeField(_("created at"))
@@ -231,8 +246,10 @@ class VideoNote(models.Model):
 class Outcome(models.Model):
     """The leader's result for one candidate: the aggregate, any consensus adjustment with its reason, the rank."""
 
-    group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, related_name="outcomes")
-    candidate = models.ForeignKey("placement.Candidate", on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(FocusGroup, verbose_name=_("focus group"),
+                              on_delete=models.CASCADE, related_name="outcomes")
+    candidate = models.ForeignKey("placement.Candidate", verbose_name=_("candidate"),
+                                  on_delete=models.CASCADE, related_name="+")
     aggregate_score = models.DecimalField(_("aggregate score"), max_digits=7, decimal_places=3, null=True, blank=True)
     adjustment = models.DecimalField(_("consensus adjustment"), max_digits=6, decimal_places=3, default=0)
     adjustment_reason = models.TextField(_("reason for the adjustment"), blank=True)
@@ -251,13 +268,16 @@ class Outcome(models.Model):
 class CandidateQuestion(models.Model):
     """A question or a request for evidence to a rostered candidate (回復用人機關), with a reply deadline."""
 
-    group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, related_name="questions")
-    candidate = models.ForeignKey("placement.Candidate", on_delete=models.CASCADE, related_name="focus_group_questions")
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(FocusGroup, verbose_name=_("focus group"),
+                              on_delete=models.CASCADE, related_name="questions")
+    candidate = models.ForeignKey("placement.Candidate", verbose_name=_("candidate"),
+                                  on_delete=models.CASCADE, related_name="focus_group_questions")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"),
+                                 on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("question"))
     reply_due_at = models.DateTimeField(_("reply by"))
     created_at = models.DateTimeField(_("asked at"))
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("question to a candidate")
@@ -271,11 +291,15 @@ class CandidateQuestion(models.Model):
 class QuestionReply(models.Model):
     """One message in a question's thread: the candidate's answer (text, files, a video) or a follow-up."""
 
-    question = models.ForeignKey(CandidateQuestion, on_delete=models.CASCADE, related_name="replies")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(CandidateQuestion, verbose_name=_("question"),
+                                 on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"),
+                               on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("reply"), blank=True)
-    evidence = models.ManyToManyField("media_pipeline.EvidenceFile", blank=True, related_name="+")
-    video = models.ForeignKey("media_pipeline.Video", on_delete=models.SET_NULL, null=True, blank=True,
+    evidence = models.ManyToManyField("media_pipeline.EvidenceFile", verbose_name=_("evidence files"),
+                                      blank=True, related_name="+")
+    video = models.ForeignKey("media_pipeline.Video", verbose_name=_("video"),
+                              on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
     created_at = models.DateTimeField(_("sent at"))
 
@@ -291,12 +315,15 @@ class QuestionReply(models.Model):
 class Reminder(models.Model):
     """That a reminder went out, so the periodic task sends each one once."""
 
-    group = models.ForeignKey(FocusGroup, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=32)
-    sent_at = models.DateTimeField()
+    group = models.ForeignKey(FocusGroup, verbose_name=_("focus group"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=32)
+    sent_at = models.DateTimeField(_("sent at"))
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         constraints = [models.UniqueConstraint(fields=["group", "user", "kind"], name="focusgroups_remind_once")]
 
     def __str__(self):

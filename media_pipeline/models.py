@@ -57,33 +57,34 @@ class Video(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     # Why a video was rejected, as a stable code and its numbers, so the message follows the reader's language.
-    problems = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
 
     youtube_id = models.CharField(_("YouTube video id"), max_length=11, blank=True)
-    youtube_title = models.CharField(max_length=300, blank=True)
-    youtube_channel = models.CharField(max_length=300, blank=True)
-    youtube_thumbnail_url = models.URLField(max_length=500, blank=True)
-    checked_at = models.DateTimeField(null=True, blank=True)
+    youtube_title = models.CharField(_("title on YouTube"), max_length=300, blank=True)
+    youtube_channel = models.CharField(_("YouTube channel"), max_length=300, blank=True)
+    youtube_thumbnail_url = models.URLField(_("YouTube thumbnail address"), max_length=500, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     # A check postponed by the daily API quota waits until this moment.
-    next_check_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True)
 
     # Object keys are chosen by the server; names people give their files are never used as keys.
-    file = models.FileField(max_length=300, blank=True)
-    playback_file = models.FileField(max_length=300, blank=True)
-    thumbnail = models.FileField(max_length=300, blank=True)
-    original_name = models.CharField(max_length=255, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    file = models.FileField(_("stored file"), max_length=300, blank=True)
+    playback_file = models.FileField(_("playback copy"), max_length=300, blank=True)
+    thumbnail = models.FileField(_("thumbnail"), max_length=300, blank=True)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     # The stored object's ETag when its upload finished (S3): the object checked and served must still have it.
-    file_etag = models.CharField(max_length=100, blank=True)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
+    file_etag = models.CharField(_("stored file's ETag"), max_length=100, blank=True)
+    width = models.PositiveIntegerField(_("width (pixels)"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height (pixels)"), null=True, blank=True)
 
     duration_seconds = models.FloatField(_("duration (seconds)"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    state_changed_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    attempts = models.PositiveSmallIntegerField(_("processing attempts"), default=0)
+    state_changed_at = models.DateTimeField(_("state changed at"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
 
     class Publication(models.TextChoices):
@@ -96,8 +97,8 @@ class Video(models.Model):
     # An uploaded file the candidate also published to their own YouTube channel (unlisted).
     publication = models.CharField(_("YouTube publication"), max_length=16, choices=Publication.choices,
                                    blank=True, default="")
-    published_youtube_id = models.CharField(max_length=11, blank=True)
-    publication_changed_at = models.DateTimeField(null=True, blank=True)
+    published_youtube_id = models.CharField(_("published YouTube video id"), max_length=11, blank=True)
+    publication_changed_at = models.DateTimeField(_("publication changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("video")
@@ -160,12 +161,13 @@ class EvidenceFile(models.Model):
     video = models.ForeignKey(Video, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="evidence_files", verbose_name=_("video"))
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(max_length=300)
-    original_name = models.CharField(max_length=255, blank=True)
-    content_type = models.CharField(max_length=100)
-    size_bytes = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    file = models.FileField(_("stored file"), max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
 
     class Meta:

@@ -59,7 +59,8 @@ class VideoDescription(models.Model):
 class ProcedureStep(models.Model):
     """One step of the setup and measuring procedure a video shows; position 1 comes first."""
 
-    description = models.ForeignKey(VideoDescription, on_delete=models.CASCADE, related_name="steps")
+    description = models.ForeignKey(VideoDescription, verbose_name=_("video description"),
+                                    on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("position"))
     text = models.CharField(_("step"), max_length=500)
     at_seconds = models.PositiveIntegerField(_("time in the video (seconds)"), null=True, blank=True)
@@ -110,7 +111,8 @@ class PortfolioVisit(models.Model):
     office = models.ForeignKey("placement.LandOffice", on_delete=models.CASCADE, related_name="+",
                                verbose_name=_("land office"))
     last_viewed_at = models.DateTimeField(_("last viewed at"))
-    last_viewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    last_viewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last viewed by"),
+                                       on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="+")
 
     class Meta:

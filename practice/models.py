@@ -23,8 +23,8 @@ class Question(models.Model):
     explanation = models.TextField(_("explanation"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved at"), auto_now=True)
 
     class Meta:
         verbose_name = _("question")
@@ -42,7 +42,7 @@ class Choice(models.Model):
                                  verbose_name=_("question"))
     text = models.CharField(_("choice"), max_length=500)
     is_correct = models.BooleanField(_("right answer"), default=False)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("choice")
@@ -63,12 +63,12 @@ class PracticalTask(models.Model):
     instructions = models.TextField(_("instructions"))
     good_answer = models.TextField(_("what a good answer shows"))
     attachment = models.FileField(_("attachment"), max_length=300, blank=True)
-    attachment_name = models.CharField(max_length=255, blank=True)
-    attachment_content_type = models.CharField(max_length=100, blank=True)
+    attachment_name = models.CharField(_("attachment file name"), max_length=255, blank=True)
+    attachment_content_type = models.CharField(_("attachment file type"), max_length=100, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved at"), auto_now=True)
 
     class Meta:
         verbose_name = _("practical task")
@@ -93,12 +93,12 @@ class PracticeAttempt(models.Model):
                                verbose_name=_("land office"))
     # The questions asked, fixed when the attempt starts, so that questions the office adds meanwhile do not
     # count against it.
-    question_ids = models.JSONField(default=list, blank=True)
+    question_ids = models.JSONField(_("questions asked"), default=list, blank=True)
     started_at = models.DateTimeField(_("started at"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     score = models.PositiveIntegerField(_("score"), default=0)
     question_count = models.PositiveIntegerField(_("questions"), default=0)
-    answers = models.JSONField(default=list, blank=True)
+    answers = models.JSONField(_("answers given"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("practice attempt")
@@ -131,13 +131,16 @@ class TaskAnswer(models.Model):
 class TaskAnswerFile(models.Model):
     """A file attached to a task answer, stored only after its content was checked."""
 
-    answer = models.ForeignKey(TaskAnswer, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(max_length=300)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size_bytes = models.PositiveBigIntegerField()
+    answer = models.ForeignKey(TaskAnswer, verbose_name=_("task answer"),
+                               on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("stored file"), max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
 
     class Meta:
+        verbose_name = _("task answer file")
+        verbose_name_plural = _("task answer files")
         ordering = ["pk"]
 
     def __str__(self):
