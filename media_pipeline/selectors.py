@@ -17,6 +17,11 @@ def evidence_list_for_candidate(*, candidate: Candidate) -> QuerySet[EvidenceFil
     return EvidenceFile.objects.filter(candidate=candidate).select_related("video").order_by("-created_at", "-pk")
 
 
+def video_evidence_count(*, video: Video) -> int:
+    """Return how many evidence files support this video (they stay, for the portfolio as a whole, if it goes)."""
+    return video.evidence_files.count()
+
+
 def offices_managed(*, office_ids) -> QuerySet[LandOffice]:
     return LandOffice.objects.filter(pk__in=office_ids).order_by("sort_order", "name")
 

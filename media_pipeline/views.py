@@ -177,10 +177,7 @@ def video_detail(request, pk):
     """Show one video in a player (HTML5 for files, YouTube's privacy-enhanced embed for links)."""
     video = access.video_get_for_watch(request.user, pk)
     may_manage = access.video_may_manage(request.user, video)
-    back = None
-    if may_manage:
-        back = (reverse("media_pipeline:my_videos") if video.candidate_id
-                else reverse("media_pipeline:office_videos", kwargs={"office_id": video.office_id}))
+    back = _video_list_url(video) if may_manage else None
     publish = None
     if (may_manage and video.candidate_id and video.kind == Video.Kind.UPLOAD
             and youtube_links.google_upload_configured()):
@@ -234,11 +231,25 @@ def _google_connect_url(video) -> str:
     })
 
 
-@require_POST
-def video_remove(request, pk):
-    video = access.video_get_for_manage(request.user, pk)
-    back = (reverse("media_pipeline:my_videos") if video.candidate_id
+def _video_list_url(video) -> str:
+    return (reverse("media_pipeline:my_videos") if video.candidate_id
             else reverse("media_pipeline:office_videos", kwargs={"office_id": video.office_id}))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def video_remove(request, pk):
+    """Ask whether to remove a video, saying what goes with it (GET), then remove it (POST from that page)."""
+    video = access.video_get_for_manage(request.user, pk)
+    back = _video_list_url(video)
+    if request.method != "POST":
+        if not selectors.submissions_open_for_owner(candidate=video.candidate):
+            messages.error(request, str(shared.SUBMISSIONS_CLOSED_FOR_REMOVING))
+            return redirect(back)
+        # The page was opened from the video's own page when it says so; cancelling returns there.
+        cancel = video.get_absolute_url() if request.GET.get("from") == "video" else back
+        return render(request, "media_pipeline/video_remove_confirm.html", {
+            "video": video, "cancel": cancel, "evidence_count": selectors.video_evidence_count(video=video),
+        })
     try:
         videos.video_remove(video=video, acting_user=request.user)
     except MediaError as error:
@@ -359,9 +370,15 @@ def evidence_file(request, pk):
     return _serve_stored(request, item.file.name, item.content_type, attachment=not item.is_image)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def evidence_remove(request, pk):
+    """Ask whether to remove an evidence file, saying what goes with it (GET), then remove it (POST from that page)."""
     item = access.evidence_get_for_manage(request.user, pk)
+    if request.method != "POST":
+        if not selectors.submissions_open_for_owner(candidate=item.candidate):
+            messages.error(request, str(shared.SUBMISSIONS_CLOSED_FOR_REMOVING))
+            return redirect("media_pipeline:my_evidence")
+        return render(request, "media_pipeline/evidence_remove_confirm.html", {"evidence": item})
     try:
         evidence.evidence_remove(evidence=item, acting_user=request.user)
     except MediaError as error:

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from placement.forms import ImportForm
 from placement.phases import submissions_open
@@ -78,9 +78,14 @@ def _question_page(request, office, form, *, question):
                   status=400 if form.errors else 200)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_remove(request, pk):
+    """Ask whether to remove a question, saying what goes with it (GET), then remove it (POST from that page)."""
     question = access.staff_question_get(request.user, pk)
+    if request.method != "POST":
+        return render(request, "practice/question_remove_confirm.html", {
+            "question": question, "office": question.office, "choice_count": question.choices.count(),
+        })
     bank.question_remove(question=question, acting_user=request.user)
     messages.success(request, _("The question was removed."))
     return redirect("practice:office_bank", code=question.office.code)
@@ -133,9 +138,15 @@ def _task_page(request, office, form, *, task):
                   status=400 if form.errors else 200)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_remove(request, pk):
+    """Ask whether to remove a practical task, saying what goes with it (GET), then remove it (POST from that page)."""
     task = access.staff_task_get(request.user, pk)
+    if request.method != "POST":
+        if refusal := bank.practical_task_remove_refusal(task):
+            messages.error(request, refusal)
+            return redirect("practice:office_bank", code=task.office.code)
+        return render(request, "practice/task_remove_confirm.html", {"task": task, "office": task.office})
     try:
         bank.practical_task_remove(task=task, acting_user=request.user)
     except PracticeError as error:

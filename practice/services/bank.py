@@ -128,10 +128,17 @@ def practical_task_update(*, task: PracticalTask, category: str, title: str, ins
     return task
 
 
+def practical_task_remove_refusal(task: PracticalTask) -> str:
+    """Return why a task cannot be removed, or "" when it can: a task candidates have answered stays."""
+    if task.answers.exists():
+        return _("Candidates have answered this task, so it cannot be removed. Unpublish it instead.")
+    return ""
+
+
 def practical_task_remove(*, task: PracticalTask, acting_user) -> None:
     """Remove a task and its attachment; a task candidates have answered stays, so their work is not lost."""
-    if task.answers.exists():
-        raise PracticeError(_("Candidates have answered this task, so it cannot be removed. Unpublish it instead."))
+    if refusal := practical_task_remove_refusal(task):
+        raise PracticeError(refusal)
     with transaction.atomic():
         audit_event(task, "practical_task.removed", actor=acting_user, office=task.office_id, title=task.title,
                     attachment=task.attachment_name)
