@@ -281,6 +281,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A run still queued or running after this long lost its task (broker down, worker killed); the sweeper fails it.
 PLACEMENT_RUN_STUCK_MINUTES = env.int("PLACEMENT_RUN_STUCK_MINUTES", default=30)
+# Imports of candidates, vacancies and suitability scores: the most rows one file may have, and how many problems
+# are listed before checking stops (placement.tabular).
+PLACEMENT_IMPORT_MAX_ROWS = env.int("PLACEMENT_IMPORT_MAX_ROWS", default=20_000)
+PLACEMENT_IMPORT_MAX_ERRORS = env.int("PLACEMENT_IMPORT_MAX_ERRORS", default=100)
 # How long before the focus-group deadline, and before a question's reply deadline, the reminders go out.
 FOCUS_GROUP_REMINDER_HOURS = env.int("FOCUS_GROUP_REMINDER_HOURS", default=48)
 
