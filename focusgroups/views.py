@@ -250,10 +250,13 @@ def session_edit(request, pk, session_id):
     }, status=400 if form.errors or record_form.errors else 200)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_cancel(request, pk, session_id):
+    """Ask whether to cancel a session, saying what goes with it (GET), then cancel it (POST from that page)."""
     group = access.group_get_for_leader(request.user, pk)
     session = get_object_or_404(Session.objects.filter(group=group), pk=session_id)
+    if request.method != "POST":
+        return render(request, "focusgroups/session_cancel_confirm.html", {"group": group, "session": session})
     _run(request, lambda: group_services.session_cancel(session=session, acting_user=request.user),
          _("The session is cancelled."))
     return redirect("focusgroups:sessions", pk=group.pk)
@@ -426,10 +429,14 @@ def note_add(request, pk, candidate_id):
     return redirect("focusgroups:score_candidate", pk=group.pk, candidate_id=candidate.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_remove(request, pk, note_id):
+    """Ask whether to remove one of your notes (GET), then remove it (POST from that page)."""
     group = access.group_get_for_member(request.user, pk)
-    note = get_object_or_404(VideoNote.objects.filter(group=group, rater=request.user), pk=note_id)
+    note = get_object_or_404(VideoNote.objects.filter(group=group, rater=request.user).select_related("video"),
+                             pk=note_id)
+    if request.method != "POST":
+        return render(request, "focusgroups/note_remove_confirm.html", {"group": group, "note": note})
     _run(request, lambda: rating_services.video_note_remove(note=note, rater=request.user), _("The note is removed."))
     return redirect("focusgroups:score_candidate", pk=group.pk, candidate_id=note.candidate_id)
 
