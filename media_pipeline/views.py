@@ -42,6 +42,7 @@ def _owner_page(request, *, candidate=None, office=None, link_form=None, status=
         "candidate": candidate, "office": office, "videos": owner_videos, "urls": urls, "limits": limits,
         "link_form": link_form or YouTubeLinkForm(), "youtube_configured": youtube_links.youtube_checks_configured(),
         "other_offices": other_offices, "submissions_open": selectors.submissions_open_for_owner(candidate=candidate),
+        "title_max": UploadStartForm.base_fields["title"].max_length,
     }, status=status)
 
 
@@ -106,7 +107,9 @@ def office_video_add_link(request, office_id):
 def _upload_start(request, *, candidate=None, office=None):
     form = UploadStartForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"error": _("Choose a video file.")}, status=400)
+        # A title too long is the person's to fix; anything else means no usable file was chosen.
+        error = form.errors["title"][0] if "title" in form.errors else _("Choose a video file.")
+        return JsonResponse({"error": error}, status=400)
     try:
         video, ticket = uploads.video_upload_start(
             title=form.cleaned_data["title"], file_name=form.cleaned_data["file_name"],

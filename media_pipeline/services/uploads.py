@@ -55,6 +55,8 @@ logger = logging.getLogger(__name__)
 MAX_PROCESSING_ATTEMPTS = 3
 CHUNK_BYTES = 1024 * 1024
 CONTENT_TYPE = re.compile(r"^video/[A-Za-z0-9.+-]{1,60}$")
+# An upload without a title is named after its file, cut to what the title column holds.
+TITLE_MAX = Video._meta.get_field("title").max_length
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ def video_upload_start(*, title: str, file_name: str, size: int, content_type: s
     key = f"videos/{uuid.uuid4().hex}/original"
     with transaction.atomic():
         video = Video.objects.create(
-            **owner, kind=Video.Kind.UPLOAD, state=Video.State.AWAITING_UPLOAD, title=title.strip() or file_name,
+            **owner, kind=Video.Kind.UPLOAD, state=Video.State.AWAITING_UPLOAD,
+            title=title.strip() or file_name[:TITLE_MAX],
             file=key, original_name=file_name[:255], content_type=content_type, size_bytes=size,
             state_changed_at=clock.now(), created_by=acting_user,
         )
