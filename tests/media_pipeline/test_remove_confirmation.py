@@ -66,7 +66,8 @@ def test_cancelling_from_the_watch_page_returns_to_it(candidate_client, candidat
 
 def test_an_uploaded_video_names_its_stored_file_and_thumbnail(client, office, staff_user):
     """An office's upload: the stored file and thumbnail go; candidates no longer see it on the office's page."""
-    video = upload_started(office=office, title="所內介紹")
+    video = upload_started(office=office, title="所內介紹", state=Video.State.READY)
+    Video.objects.filter(pk=video.pk).update(thumbnail=f"videos/{video.pk}/thumbnail.jpg")
     client.force_login(staff_user)
     body = client.get(_remove_url(video)).content.decode()
     assert "the stored video file" in body and "its thumbnail" in body
