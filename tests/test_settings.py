@@ -129,3 +129,18 @@ def test_production_counts_the_load_balancer_as_a_trusted_proxy():
     result = _manage("shell", "-c", "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)",
                      env=PRODUCTION_ENV)
     assert result.returncode == 0 and result.stdout.strip().splitlines()[-1] == "1", result.stdout + result.stderr
+
+
+def test_production_logs_carry_no_tokens_keys_or_national_id_numbers():
+    """A log line that holds a reset link, an invitation link, an API key, a password or a national ID number
+    reaches the production log with each of them replaced, whatever the logger."""
+    secrets = ["k9f3-reset-key", "Invite.Token:abc", "AIzaSyFAKEKEY123", "hunter2pass", "A123456789", "F812345678"]
+    line = ("GET /accounts/password/reset/key/3-k9f3-reset-key/ /invitations/accept/Invite.Token:abc/ "
+            "https://www.googleapis.com/youtube/v3/videos?key=AIzaSyFAKEKEY123&password=hunter2pass "
+            "candidate A123456789 resident F812345678 exam 30124641")
+    script = f"import logging; logging.getLogger('surveyplace.probe').warning({line!r})"
+    result = _manage("shell", "-c", script, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    logged = result.stderr
+    assert "[redacted]" in logged and "exam 30124641" in logged  # An exam number is not a national ID.
+    assert [secret for secret in secrets if secret in logged] == []
