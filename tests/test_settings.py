@@ -144,3 +144,30 @@ def test_production_logs_carry_no_tokens_keys_or_national_id_numbers():
     logged = result.stderr
     assert "[redacted]" in logged and "exam 30124641" in logged  # An exam number is not a national ID.
     assert [secret for secret in secrets if secret in logged] == []
+
+
+def test_production_answers_with_every_security_header():
+    """Under production settings behind the load balancer (https), a response carries HSTS, the CSP, nosniff,
+    frame refusal, the referrer policy and the Permissions-Policy."""
+    script = (
+        "from django.test import Client; from django.test.utils import setup_test_environment;"
+        "setup_test_environment();"
+        # A page that needs neither the database nor collected static files.
+        "response = Client(HTTP_X_FORWARDED_PROTO='https').get('/i18n/setlang/', secure=True,"
+        " HTTP_HOST='surveyplace.example.tw');"
+        "print(response.status_code);"
+        "[print(name + ': ' + response.headers.get(name, '')) for name in ('Strict-Transport-Security',"
+        " 'Content-Security-Policy', 'X-Content-Type-Options', 'X-Frame-Options', 'Referrer-Policy',"
+        " 'Permissions-Policy')]"
+    )
+    result = _manage("shell", "-c", script, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    # The shell may print a line of its own first; the status is the line before the headers.
+    lines = result.stdout.strip().splitlines()[-7:]
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    assert lines[0] in {"204", "302"}, result.stdout
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin" and "camera=()" in headers["Permissions-Policy"]
