@@ -17,10 +17,10 @@ UNREACHABLE = "redis://127.0.0.1:1/0"
 
 
 def _drop_connections() -> None:
-    # The app keeps one connection pool per process, made for the broker URL of the moment.
-    if current_app._pool is not None:
-        current_app._pool.force_close_all()
-        current_app._pool = None
+    # The app keeps references to kombu's per-URL pools; forgetting them makes the next send use the URL of the
+    # moment. The pools themselves stay open: kombu shares them process-wide, and a closed one would break every
+    # later test that sends a task to that URL.
+    current_app._pool = None
     current_app.amqp._producer_pool = None
 
 
