@@ -98,6 +98,9 @@
     var action = button.value, rowIndex = rowIndexOf(button);
     var data = new FormData(form);
     data.set("action", action);
+    // Until the list is back, its buttons would act on positions that are about to change: hold them.
+    form.setAttribute("aria-busy", "true");
+    form.querySelectorAll("button[name=action]").forEach(function (control) { control.disabled = true; });
     say(status() && status().dataset.saving || "…");
     // form.action would name the buttons called "action", so the address is read from the attribute.
     fetch(form.getAttribute("action") || window.location.pathname, {method: "POST", body: data, credentials: "same-origin"})
@@ -107,7 +110,7 @@
       })
       // Offline or a server error: load the page afresh, which shows what was saved.
       .catch(function () { window.location.reload(); })
-      .then(function () { busy = false; });
+      .then(function () { busy = false; form.removeAttribute("aria-busy"); });
   });
 
   function order() {
