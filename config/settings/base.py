@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_tables2",
     "auditlog",
     "allauth",
     "allauth.account",
@@ -277,6 +278,7 @@ CELERY_BEAT_SCHEDULE = {
     "placement-submit-due-lists": {"task": "placement.tasks.preference_lists_submit_due_task", "schedule": 5 * 60},
     "placement-place-responses-due": {"task": "placement.tasks.place_responses_due_task", "schedule": 15 * 60},
     "placement-runs-sweep": {"task": "placement.tasks.placement_runs_sweep_task", "schedule": 5 * 60},
+    "placement-verify-published": {"task": "placement.tasks.published_results_verify_task", "schedule": 24 * 3600},
     "focusgroups-reminders": {"task": "focusgroups.tasks.focus_group_reminders_send_task", "schedule": 3600},
 }
 # A run still queued or running after this long lost its task (broker down, worker killed); the sweeper fails it.

@@ -174,3 +174,18 @@ def test_placement_verify_reports_a_published_row_changed_behind_the_triggers(
     assert "the published rows changed" in errors.getvalue()
     if change == "office":
         assert "no longer matches the run's assignment hash" in errors.getvalue()
+
+
+def test_the_daily_check_logs_a_change_behind_the_triggers(world, caplog, django_capture_on_commit_callbacks):
+    """The beat task runs the same check as placement_verify and logs an error naming the publication."""
+    from placement.tasks import published_results_verify_task
+
+    publication, _callbacks = _publish(world, django_capture_on_commit_callbacks)
+    assert published_results_verify_task() == 0
+    row = Assignment.objects.get(run=publication.run, candidate=world.candidates[0])
+    with transaction.atomic():
+        _without_triggers("UPDATE placement_assignment SET candidate_name = %s WHERE id = %s", ["冒名", row.pk])
+        with caplog.at_level("ERROR", logger="placement.tasks"):
+            assert published_results_verify_task() >= 1
+        transaction.set_rollback(True)
+    assert f"publication {publication.pk}" in caplog.text and "behind the database's guard" in caplog.text
