@@ -64,7 +64,7 @@ def _ready_upload(candidate, clip: Path) -> Video:
     """Upload the clip for the candidate and let processing run, as the upload page and the worker do."""
     data = clip.read_bytes()
     video = upload_started(candidate=candidate, title="Levelling run", file_name=clip.name, size=len(data))
-    video_upload_receive(video=video, stream=io.BytesIO(data), acting_user=candidate.user)
+    video_upload_receive(video=video, stream=io.BytesIO(data), content_length=len(data), acting_user=candidate.user)
     video.refresh_from_db()
     assert video.state == Video.State.READY, video.problems
     return video
