@@ -108,11 +108,12 @@ def test_production_refuses_to_start_without_mfa_encryption_keys():
 
 
 def _migrate_accounts(target):
-    """Migrate the accounts app alone to a migration, or to its latest one (None)."""
+    """Migrate the accounts app back to a migration, or every app to its latest one (None).
+
+    Going back also unapplies other apps' migrations that depend on later accounts ones, so forward means all.
+    """
     executor = MigrationExecutor(connection)
-    if target is None:
-        target = next(node for node in executor.loader.graph.leaf_nodes() if node[0] == "accounts")
-    executor.migrate([target])
+    executor.migrate([target] if target is not None else executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
