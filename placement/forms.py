@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import MultipleFileField
@@ -18,6 +19,11 @@ class DeadlinesForm(forms.ModelForm):
                    for field in fields}
         help_texts = {field: _("Asia/Taipei time. Leave empty to keep the phase open.") for field in fields}
 
+    # Only needed for a change that moves the cycle back to a phase that has ended; the service says so when it is.
+    confirm = forms.BooleanField(label=_("Reopen the phase that has ended"), required=False)
+    reason = forms.CharField(label=_("Reason for reopening"), required=False, max_length=500,
+                             help_text=_("Needed only to reopen a phase that has ended; kept in the audit history."))
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"),
@@ -26,7 +32,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, offices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if offices is not None:
-            self.fields["office"] = forms.ModelChoiceField(queryset=offices, label=_("Land office"))
+            self.fields["office"] = OfficeChoiceField(queryset=offices, label=_("Land office"))
             self.order_fields(["office", "file"])
 
     def clean_file(self):
@@ -48,9 +54,24 @@ class RunForm(forms.Form):
                               help_text=_("Breaks exact ties. Leave empty to draw one; it is stored with the run."))
 
 
+class OfficeChoiceField(forms.ModelChoiceField):
+    """A land office, named in the page's language."""
+
+    def label_from_instance(self, obj):
+        return obj.display_name(get_language() or "")
+
+
 class PublishForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the correction"), required=False, max_length=500,
                              help_text=_("Needed when this run replaces a published one."))
+
+    def __init__(self, *args, require_reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The service refuses a correction without a reason; the page marks the field as needed then.
+        self.fields["reason"].required = require_reason
+        if not require_reason:
+            self.fields["reason"].label = _("Note (optional)")
+            self.fields["reason"].help_text = _("Kept with the publication in the audit history.")
 
 
 class PlaceChoiceField(forms.ChoiceField):

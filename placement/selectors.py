@@ -266,10 +266,33 @@ def result_rows(*, run: PlacementRun) -> QuerySet[Assignment]:
 RESULT_EXPORT_COLUMNS = ["exam_number", "name", "exam_rank", "office", "office_name", "county", "preference_rank"]
 
 
-def result_export_rows(*, publication: Publication):
-    """Return the published result as rows of RESULT_EXPORT_COLUMNS, as it was published."""
-    return result_rows(run=publication.run).values_list(
+def result_export_rows(*, publication: Publication | None = None, rows: QuerySet[Assignment] | None = None):
+    """Return the published result as rows of RESULT_EXPORT_COLUMNS, as it was published.
+
+    Pass `rows` (a filtered and ordered result_rows) to export only those, in their order.
+    """
+    if rows is None:
+        rows = result_rows(run=publication.run)
+    return rows.values_list(
         "exam_number", "candidate_name", "exam_rank", "office_code", "office_name", "office_county", "preference_rank")
+
+
+def publication_email_estimate(*, run: PlacementRun) -> int:
+    """Return how many emails publishing the run sends: one per candidate, one per staff address of a placed office.
+
+    The count follows the plan the publication's emails are written from (services.notifications).
+    """
+    rows = Assignment.objects.filter(run=run)
+    placed_offices = rows.filter(office__isnull=False).values("office_id")
+    office_addresses = (RoleGrant.objects.filter(office_id__in=placed_offices)
+                        .values_list("office_id", "user__email").distinct().count())
+    return rows.count() + office_addresses
+
+
+def result_office_choices(*, run: PlacementRun) -> list[tuple[int, str, str]]:
+    """Return (id, name, English name) of the offices a published run placed candidates at, named as published."""
+    return list(Assignment.objects.filter(run=run, office__isnull=False).order_by("office_id")
+                .values_list("office_id", "office_name", "office_name_en").distinct())
 
 
 def result_offices(*, cycle: ExamCycle) -> QuerySet[LandOffice]:
@@ -334,7 +357,8 @@ class RunComparison:
 MOVES_SHOWN = 500
 
 
-def run_comparison(*, cycle: ExamCycle, run_a: PlacementRun, run_b: PlacementRun) -> RunComparison | None:
+def run_comparison(*, cycle: ExamCycle, run_a: PlacementRun, run_b: PlacementRun,
+                   language_code: str = "zh-hant") -> RunComparison | None:
     """Compare two finished runs of the cycle; None when they placed candidates from different preference lists."""
     instance = instance_for_snapshot(snapshot_load(PlacementRun.objects.get(pk=run_a.pk)))
     try:
@@ -342,7 +366,7 @@ def run_comparison(*, cycle: ExamCycle, run_a: PlacementRun, run_b: PlacementRun
     except engine.InvalidAssignment:
         return None
     names = dict(Candidate.objects.filter(cycle=cycle).values_list("exam_number", "name"))
-    offices = dict(LandOffice.objects.values_list("code", "name"))
+    offices = dict(LandOffice.objects.values_list("code", "name_en" if language_code.startswith("en") else "name"))
     moves = [(number, names.get(number, ""), offices.get(a), offices.get(b))
              for number, a, b in comparison.moves[:MOVES_SHOWN]]
     return RunComparison(comparison=comparison, moves=moves, gains=len(comparison.gains),
@@ -384,10 +408,14 @@ def published_results_problems() -> list[str]:
     return problems
 
 
-def candidates_export_rows(*, cycle: ExamCycle):
-    """Return the cycle's candidates as rows of the candidate table, best exam rank first."""
-    return Candidate.objects.filter(cycle=cycle).order_by("exam_rank").values_list(
-        *CANDIDATE_COLUMNS, *CANDIDATE_RESIDENCE_COLUMNS)
+def candidates_export_rows(*, cycle: ExamCycle | None = None, candidates: QuerySet[Candidate] | None = None):
+    """Return the cycle's candidates as rows of the candidate table, best exam rank first.
+
+    Pass `candidates` (a filtered and ordered cycle_candidates) to export only those, in their order.
+    """
+    if candidates is None:
+        candidates = Candidate.objects.filter(cycle=cycle).order_by("exam_rank")
+    return candidates.values_list(*CANDIDATE_COLUMNS, *CANDIDATE_RESIDENCE_COLUMNS)
 
 
 def vacancies_export_rows(*, cycle: ExamCycle):

@@ -1,7 +1,9 @@
+import copy
+
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -10,7 +12,7 @@ from core import clock
 
 from . import access, charts, selectors
 from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS, SUITABILITY_COLUMNS, VACANCY_COLUMNS
-from .filters import ResultFilter
+from .filters import CandidateFilter, ResultFilter
 from .forms import (
     DeadlinesForm,
     DeclineForm,
@@ -21,11 +23,19 @@ from .forms import (
     ResidenceForm,
     RunForm,
 )
-from .models import Phase, PlacementRun, Publication, Vacancy
+from .import_templates import column_notes, import_template
+from .models import PHASE_ORDER, Phase, PlacementRun, Publication, Vacancy
 from .services.candidates import candidate_residence_set
 from .services.common import PlacementError
 from .services.cycles import exam_cycle_set_deadlines
-from .services.imports import candidates_import, suitability_import, vacancies_import
+from .services.imports import (
+    SUITABILITY_MAX,
+    SUITABILITY_MIN,
+    candidates_import,
+    import_closed_reason,
+    suitability_import,
+    vacancies_import,
+)
 from .services.preferences import (
     preference_list_editable,
     preference_list_save,
@@ -34,6 +44,7 @@ from .services.preferences import (
 )
 from .services.publications import publication_create
 from .services.runs import placement_run_cancel, placement_run_start
+from .tables import CandidateTable, ResultTable, table_page, table_rows
 from .tabular import FORMATS, TableError, max_errors, max_rows, write_table
 
 
@@ -45,9 +56,23 @@ def office_detail(request, code):
 
 
 def cycle_candidate_list(request, pk):
+    """List a cycle's candidates, searchable by name or exam number and sortable by any column."""
     cycle = access.cycle_get_for_user(request.user, pk)
-    page = Paginator(selectors.cycle_candidates(cycle=cycle), 100).get_page(request.GET.get("page"))
-    return render(request, "placement/cycle_candidate_list.html", {"cycle": cycle, "page": page})
+    candidate_filter = CandidateFilter(request.GET or None, queryset=selectors.cycle_candidates(cycle=cycle))
+    table = CandidateTable(candidate_filter.qs)
+    page = table_page(request, table)
+    return render(request, "placement/cycle_candidate_list.html", {
+        "cycle": cycle, "filter": candidate_filter, "table": table, "page": page,
+        "export_query": _export_query(request),
+    })
+
+
+def _export_query(request) -> str:
+    """Return the page's filters and sort order for its export links; the page number is left out."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return query.urlencode()
 
 
 def candidate_detail(request, pk):
@@ -68,14 +93,23 @@ EXPORT_KINDS = ("candidates", "vacancies", "results")
 def cycle_detail(request, pk):
     """Show a cycle's phase and timeline, and let examination staff set the deadlines."""
     cycle = access.cycle_get_for_user(request.user, pk)
-    form = DeadlinesForm(request.POST or None, instance=cycle)
+    # The form validates into a copy: the service compares the deadlines stored with the new ones.
+    form = DeadlinesForm(request.POST or None, instance=copy.copy(cycle))
     if request.method == "POST" and form.is_valid():
+        phase_before = selectors.phase_info(cycle).phase
         try:
-            exam_cycle_set_deadlines(cycle=cycle, deadlines=form.cleaned_data)
+            exam_cycle_set_deadlines(cycle=cycle, deadlines=form.cleaned_data, acting_user=request.user,
+                                     confirm_reopen=form.cleaned_data["confirm"], reason=form.cleaned_data["reason"])
         except PlacementError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Deadlines saved."))
+            phase_after = selectors.phase_info(cycle).phase
+            if PHASE_ORDER.index(phase_after) < PHASE_ORDER.index(phase_before):
+                messages.warning(request, _("Deadlines saved. The cycle is back in the “%(phase)s” phase; the "
+                                            "reason is kept in the audit history.")
+                                 % {"phase": Phase(phase_after).label})
+            else:
+                messages.success(request, _("Deadlines saved."))
             return redirect("placement:cycle_detail", pk=cycle.pk)
     cycle.refresh_from_db()
     summary = next(s for s in selectors.cycle_summaries() if s.cycle.pk == cycle.pk)
@@ -94,9 +128,13 @@ def cycle_import(request, pk, kind):
     if kind not in IMPORT_KINDS:
         raise Http404
     offices = selectors.result_offices(cycle=cycle) if kind == "suitability" else None
-    form = ImportForm(request.POST or None, request.FILES or None, offices=offices)
+    # When the cycle would refuse the import, the page says why instead of offering a form that fails.
+    closed = import_closed_reason(cycle=cycle, kind=kind)
+    form = None if closed else ImportForm(request.POST or None, request.FILES or None, offices=offices)
     row_errors = []
-    if request.method == "POST" and form.is_valid():
+    if closed and request.method == "POST":
+        messages.error(request, closed)
+    if form is not None and request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
@@ -128,8 +166,23 @@ def cycle_import(request, pk, kind):
         "cycle": cycle, "form": form, "kind": kind, "kind_label": IMPORT_KINDS[kind], "row_errors": row_errors,
         "columns": {"candidates": CANDIDATE_COLUMNS, "vacancies": VACANCY_COLUMNS,
                     "suitability": SUITABILITY_COLUMNS}[kind],
+        "column_notes": column_notes(kind), "closed": closed,
+        "cycle_url": reverse("placement:cycle_detail", kwargs={"pk": cycle.pk}),
+        "suitability_min": SUITABILITY_MIN, "suitability_max": SUITABILITY_MAX,
         "max_rows": max_rows(), "max_errors": max_errors(),
-    }, status=400 if row_errors or form.errors else 200)
+    }, status=400 if row_errors or (form is not None and form.errors) else 200)
+
+
+def cycle_import_template(request, pk, kind):
+    """Download an import's template: its header row and one example row, in CSV or in XLSX with notes."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    fmt = request.GET.get("format", "csv")
+    if kind not in IMPORT_KINDS or fmt not in FORMATS:
+        raise Http404
+    content, content_type = import_template(kind, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-{kind}-template.{fmt}"'
+    return response
 
 
 def _import_refusal(error: TableError) -> str:
@@ -150,16 +203,22 @@ def cycle_export(request, pk, kind):
     fmt = request.GET.get("format", "csv")
     if kind not in EXPORT_KINDS or fmt not in FORMATS:
         raise Http404
+    # The candidate list and the result page link here with their filters and sort order: the download holds
+    # exactly the rows they list, all pages of them, in the same order.
     if kind == "candidates":
         columns = CANDIDATE_COLUMNS + CANDIDATE_RESIDENCE_COLUMNS
-        rows = selectors.candidates_export_rows(cycle=cycle)
+        candidate_filter = CandidateFilter(request.GET, queryset=selectors.cycle_candidates(cycle=cycle))
+        rows = selectors.candidates_export_rows(
+            candidates=table_rows(request, CandidateTable(candidate_filter.qs)))
     elif kind == "vacancies":
         columns, rows = ["office", "seats"], selectors.vacancies_export_rows(cycle=cycle)
     else:
         publication = selectors.current_publication(cycle)
         if publication is None:
             raise Http404
-        columns, rows = selectors.RESULT_EXPORT_COLUMNS, selectors.result_export_rows(publication=publication)
+        result_filter = _result_filter(request, cycle=cycle, publication=publication)
+        columns = selectors.RESULT_EXPORT_COLUMNS
+        rows = selectors.result_export_rows(rows=table_rows(request, ResultTable(result_filter.qs)))
     content, content_type = write_table(columns, rows, fmt=fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-{kind}.{fmt}"'
@@ -247,10 +306,15 @@ def _preference_action(candidate, data) -> None:
 
 
 def run_list(request, pk):
-    """List a cycle's runs and start a new one."""
+    """List a cycle's runs and start a new one, once the preference deadline has passed."""
     cycle = access.cycle_get_for_user(request.user, pk)
-    form = RunForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    phase = selectors.phase_info(cycle)
+    # Before the preference deadline the page says when runs can start instead of offering a form that fails.
+    runs_open = phase.phase in (Phase.PLACEMENT, Phase.PUBLISHED)
+    form = RunForm(request.POST or None) if runs_open else None
+    if request.method == "POST" and form is None:
+        messages.error(request, _("Runs start after the preference deadline, when every list is final."))
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             run = placement_run_start(cycle=cycle, acting_user=request.user, **form.cleaned_data)
         except PlacementError as error:
@@ -260,7 +324,9 @@ def run_list(request, pk):
             return redirect("placement:run_detail", pk=run.pk)
     runs = list(selectors.run_list(cycle=cycle))
     return render(request, "placement/run_list.html", {
-        "cycle": cycle, "form": form, "runs": runs, "phase": selectors.phase_info(cycle),
+        "cycle": cycle, "form": form, "runs": runs, "phase": phase, "runs_open": runs_open,
+        "preferences_until": cycle.preferences_until,
+        "cycle_url": reverse("placement:cycle_detail", kwargs={"pk": cycle.pk}),
         "submissions": selectors.preference_submissions(cycle=cycle),
     })
 
@@ -308,6 +374,19 @@ def run_cancel(request, pk):
     return redirect("placement:run_detail", pk=run.pk)
 
 
+def run_publish_confirm(request, pk):
+    """Say what publishing the run does, before the examination staff confirm it on this page."""
+    run = access.run_get_for_user(request.user, pk)
+    current = selectors.current_publication(run.cycle)
+    replaces = current is not None and not run.follows_id
+    return render(request, "placement/run_publish_confirm.html", {
+        "run": run, "cycle": run.cycle, "current": current, "replaces": replaces,
+        "published": Publication.objects.filter(run=run).exists(),
+        "emails": selectors.publication_email_estimate(run=run),
+        "publish_form": PublishForm(require_reason=replaces),
+    })
+
+
 @require_POST
 def run_publish(request, pk):
     run = access.run_get_for_user(request.user, pk)
@@ -317,9 +396,9 @@ def run_publish(request, pk):
         publication_create(run=run, acting_user=request.user, reason=form.cleaned_data.get("reason", ""))
     except PlacementError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, _("Run #%(n)s is published. Candidates and offices are being notified.")
-                         % {"n": run.pk})
+        return redirect("placement:run_publish_confirm", pk=run.pk)
+    messages.success(request, _("Run #%(n)s is published. Candidates and offices are being notified.")
+                     % {"n": run.pk})
     return redirect("placement:run_detail", pk=run.pk)
 
 
@@ -331,7 +410,8 @@ def run_compare(request, pk):
     run_a, run_b = by_id.get(request.GET.get("a", "")), by_id.get(request.GET.get("b", ""))
     context = {"cycle": cycle, "runs": finished, "run_a": run_a, "run_b": run_b}
     if run_a and run_b:
-        comparison = selectors.run_comparison(cycle=cycle, run_a=run_a, run_b=run_b)
+        comparison = selectors.run_comparison(cycle=cycle, run_a=run_a, run_b=run_b,
+                                              language_code=request.LANGUAGE_CODE)
         if comparison is None:
             messages.warning(request, _("These runs used different preference lists, so only their totals "
                                         "can be compared."))
@@ -348,14 +428,12 @@ def cycle_results(request, pk):
     publication = selectors.current_publication(cycle)
     context = {"cycle": cycle, "publication": publication}
     if publication is not None:
-        result_filter = ResultFilter(
-            request.GET or None, queryset=selectors.result_rows(run=publication.run),
-            counties=selectors.office_counties(), offices=selectors.result_offices(cycle=cycle),
-        )
+        result_filter = _result_filter(request, cycle=cycle, publication=publication)
+        table = ResultTable(result_filter.qs)
         stats = publication.run.stats
         context.update({
-            "filter": result_filter,
-            "page": Paginator(result_filter.qs, 100).get_page(request.GET.get("page")),
+            "filter": result_filter, "table": table, "export_query": _export_query(request),
+            "page": table_page(request, table),
             "stats": stats,
             "rank_chart": _chart([stats], [_("Candidates")]),
             "fill_chart": charts.grouped_bar_chart(charts.FILL_BUCKETS, [charts.fill_rate_buckets(stats)],
@@ -364,13 +442,21 @@ def cycle_results(request, pk):
     return render(request, "placement/cycle_results.html", context)
 
 
+def _result_filter(request, *, cycle, publication) -> ResultFilter:
+    return ResultFilter(request.GET or None, queryset=selectors.result_rows(run=publication.run),
+                        counties=selectors.office_counties(),
+                        offices=selectors.result_office_choices(run=publication.run))
+
+
 def candidate_result(request, pk):
     """Show one candidate their own published placement, with the engine's reasons in plain sentences."""
     candidate = access.candidate_get_for_user(request.user, pk)
     # The main placement's publication, or the supplementary round that placed the candidate since.
     place = selectors.candidate_place(candidate=candidate)
     publication = place.publication if place else selectors.current_publication(candidate.cycle)
-    context = {"candidate": candidate, "publication": publication, "round_number": place.round_number if place else 1}
+    context = {"candidate": candidate, "publication": publication, "round_number": place.round_number if place else 1,
+               # The page speaks to the candidate only when they read it; staff read about the candidate.
+               "own_result": candidate.user_id is not None and candidate.user_id == request.user.pk}
     if publication is not None:
         assignment = place.assignment if place else None
         context["assignment"] = assignment

@@ -19,10 +19,37 @@ from ..columns import (
     VACANCY_COLUMNS,
 )
 from ..models import Candidate, ExamCycle, LandOffice, Phase, SuitabilityScore, Vacancy
-from ..phases import BEFORE_PLACEMENT
+from ..phases import BEFORE_PLACEMENT, cycle_in_phase
 from ..tabular import RowError, TableError, errors_full, read_table
 from .candidates import RESIDENCE_FIELDS, residence_fields, residence_problem
 from .common import ImportReport, require_phase
+
+# The suitability scale (適性分數): an office scores each candidate from 0 to 100, with at most three decimals. The
+# blended policy rescales each office's scores over the candidates it scored, so only their order within the office
+# matters; the fixed scale keeps a mistyped 150 or −5 from distorting that order unnoticed.
+SUITABILITY_MIN = Decimal(0)
+SUITABILITY_MAX = Decimal(100)
+SUITABILITY_PLACES = Decimal("0.001")
+
+# The phases in which each kind of import may change the cycle.
+IMPORT_PHASES = {
+    "candidates": BEFORE_PLACEMENT,
+    "vacancies": BEFORE_PLACEMENT,
+    "suitability": BEFORE_PLACEMENT | {Phase.PLACEMENT},
+}
+
+
+def _closed_message(kind: str) -> str:
+    if kind == "candidates":
+        return _("Candidates can no longer be imported: the preference deadline has passed.")
+    if kind == "vacancies":
+        return _("Vacancies can no longer be imported: the preference deadline has passed.")
+    return _("Suitability scores can no longer change: the result is published.")
+
+
+def import_closed_reason(*, cycle: ExamCycle, kind: str) -> str | None:
+    """Return why the cycle refuses this kind of import now, or None while it accepts one."""
+    return None if cycle_in_phase(cycle, IMPORT_PHASES[kind]) else _closed_message(kind)
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -113,8 +140,7 @@ def candidates_import(*, cycle: ExamCycle, content: bytes, filename: str, acting
 
     Every row is validated before anything is written. New candidates with no account get an invitation.
     """
-    require_phase(cycle, BEFORE_PLACEMENT, _("Candidates can no longer be imported: the preference deadline has "
-                                              "passed."))
+    require_phase(cycle, IMPORT_PHASES["candidates"], _closed_message("candidates"))
     rows = _parse_candidates(cycle, content, filename)
     existing = {candidate.exam_number: candidate for candidate in Candidate.objects.filter(cycle=cycle)}
     fields = ["name", "email", "exam_score", "exam_rank"]
@@ -206,8 +232,7 @@ def _parse_vacancies(content: bytes, filename: str) -> list[dict]:
 
 def vacancies_import(*, cycle: ExamCycle, content: bytes, filename: str) -> ImportReport:
     """Create or update a cycle's vacancies from a table, matching by office code or name; all rows or none."""
-    require_phase(cycle, BEFORE_PLACEMENT, _("Vacancies can no longer be imported: the preference deadline has "
-                                              "passed."))
+    require_phase(cycle, IMPORT_PHASES["vacancies"], _closed_message("vacancies"))
     rows = _parse_vacancies(content, filename)
     existing = {vacancy.office_id: vacancy for vacancy in Vacancy.objects.filter(cycle=cycle)}
     created = updated = unchanged = 0
@@ -230,8 +255,7 @@ def vacancies_import(*, cycle: ExamCycle, content: bytes, filename: str) -> Impo
 
 def suitability_import(*, cycle: ExamCycle, office: LandOffice, content: bytes, filename: str) -> ImportReport:
     """Create or update one office's suitability scores from a table, matching by exam number; all rows or none."""
-    require_phase(cycle, BEFORE_PLACEMENT | {Phase.PLACEMENT},
-                   _("Suitability scores can no longer change: the result is published."))
+    require_phase(cycle, IMPORT_PHASES["suitability"], _closed_message("suitability"))
     table = read_table(content, filename=filename, columns=SUITABILITY_COLUMNS, aliases=COLUMN_ALIASES)
     candidates = dict(Candidate.objects.filter(cycle=cycle).values_list("exam_number", "pk"))
     errors: list[RowError] = []
@@ -248,9 +272,12 @@ def suitability_import(*, cycle: ExamCycle, office: LandOffice, content: bytes, 
         else:
             seen[number] = line
         score = _decimal(raw["score"])
-        if score is None or abs(score) >= 10_000 or score != score.quantize(Decimal("0.001")):
-            errors.append(RowError(line, "score", _("The score must be a number below 10000 with at most three "
-                                                    "decimals.")))
+        if (score is None or not SUITABILITY_MIN <= score <= SUITABILITY_MAX
+                or score != score.quantize(SUITABILITY_PLACES)):
+            errors.append(RowError(line, "score", _(
+                "The score must be a number on the suitability scale, from %(min)s to %(max)s, with at most three "
+                "decimals; %(value)s is not.") % {"min": SUITABILITY_MIN, "max": SUITABILITY_MAX,
+                                                  "value": raw["score"] or "∅"}))
         rows.append((line, candidates.get(number), score))
         if errors_full(errors):
             break

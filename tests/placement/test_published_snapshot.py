@@ -70,7 +70,8 @@ def test_renaming_after_publishing_leaves_the_result_pages_as_published(client, 
     assert published["name"] in table and published["office_en"] in table
     assert "改名後" not in table and "Renamed Land Office" not in table
     result = client.get(reverse("placement:candidate_result", kwargs={"pk": world.candidates[0].pk}))
-    assert f"You are placed at {published['office_en']}" in result.content.decode()
+    # Examination staff read about the candidate, in the third person (#15).
+    assert f"The candidate is placed at {published['office_en']}" in result.content.decode()
     office_staff = make_user(Role.OFFICE_STAFF, office=world.offices[0])
     client.force_login(office_staff)
     page = client.get(reverse("placement:office_placements", kwargs={"code": world.offices[0].code}))
