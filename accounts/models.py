@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,17 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.name or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        """Return the hash that keeps this user's sessions valid: it changes with the password and with the roles.
+
+        A role granted or taken away thus signs the user out of every session, so a session that signed in without
+        a second factor cannot become a staff session, and none keeps a role that was taken away.
+        """
+        pairs = self.role_grant_pairs if self.pk else ()
+        roles = ",".join(sorted(f"{role}@{office_id or ''}" for role, office_id in pairs))
+        return salted_hmac("accounts.User.get_session_auth_hash", f"{self.password}|{roles}", secret=secret,
+                           algorithm="sha256").hexdigest()
 
     @cached_property
     def role_grant_pairs(self) -> frozenset[tuple[str, int | None]]:
