@@ -312,9 +312,10 @@ def office_placements(*, office: LandOffice) -> tuple[Publication | None, list[A
     return publication, list(rows)
 
 
-def explanation_sentences(*, assignment: Assignment, language_code: str) -> list[str]:
+def explanation_sentences(*, assignment: Assignment, language_code: str, to_candidate: bool = True) -> list[str]:
     """Return why the candidate did not get each office it ranked above its own, as sentences.
 
+    The sentences speak to the candidate when `to_candidate`, and about the candidate to anyone else (staff).
     The reasons were computed once, when the run executed; this only words them.
     """
     details = assignment.explanation or []
@@ -326,9 +327,11 @@ def explanation_sentences(*, assignment: Assignment, language_code: str) -> list
                   "seats": detail["seats"], "cutoff": detail["cutoff_position"],
                   "position": detail["candidate_position"]}
         if detail["reason"] == engine.ZERO_SEATS:
-            sentence = _("%(office)s (your choice %(choice)s) had no seats.")
+            sentence = (_("%(office)s (your choice %(choice)s) had no seats.") if to_candidate
+                        else _("%(office)s (the candidate's choice %(choice)s) had no seats."))
         elif detail["reason"] == engine.NOT_ACCEPTABLE:
-            sentence = _("%(office)s (your choice %(choice)s) could not take you.")
+            sentence = (_("%(office)s (your choice %(choice)s) could not take you.") if to_candidate
+                        else _("%(office)s (the candidate's choice %(choice)s) could not take the candidate."))
         elif detail["reason"] == engine.FULL_WITH_HIGHER_PRIORITY:
             sentence = ngettext(
                 "%(office)s (your choice %(choice)s) filled its %(seats)s seat with a candidate it ranks higher: you "
@@ -336,10 +339,20 @@ def explanation_sentences(*, assignment: Assignment, language_code: str) -> list
                 "%(office)s (your choice %(choice)s) filled its %(seats)s seats with candidates it ranks higher: "
                 "you were number %(position)s in its order, and the last one admitted was number %(cutoff)s.",
                 detail["seats"],
+            ) if to_candidate else ngettext(
+                "%(office)s (the candidate's choice %(choice)s) filled its %(seats)s seat with a candidate it ranks "
+                "higher: the candidate was number %(position)s in its order, and the one admitted was number "
+                "%(cutoff)s.",
+                "%(office)s (the candidate's choice %(choice)s) filled its %(seats)s seats with candidates it ranks "
+                "higher: the candidate was number %(position)s in its order, and the last one admitted was number "
+                "%(cutoff)s.",
+                detail["seats"],
             )
         else:
-            sentence = _("%(office)s (your choice %(choice)s) should have admitted you. Please contact the "
-                         "examination staff.")
+            sentence = (_("%(office)s (your choice %(choice)s) should have admitted you. Please contact the "
+                          "examination staff.") if to_candidate
+                        else _("%(office)s (the candidate's choice %(choice)s) should have admitted the candidate: "
+                               "the engine's check found an inconsistency."))
         sentences.append(sentence % values)
     return sentences
 

@@ -461,7 +461,8 @@ def candidate_result(request, pk):
         assignment = place.assignment if place else None
         context["assignment"] = assignment
         context["sentences"] = selectors.explanation_sentences(
-            assignment=assignment, language_code=request.LANGUAGE_CODE) if assignment else []
+            assignment=assignment, language_code=request.LANGUAGE_CODE,
+            to_candidate=context["own_result"]) if assignment else []
         response = selectors.place_response_for(assignment=assignment) if assignment else None
         context.update({
             "response": response,

@@ -68,3 +68,15 @@ def test_staff_read_the_published_place_in_the_third_person(client, staff, world
     body = client.get(reverse("placement:candidate_result", kwargs={"pk": first.pk})).content.decode()
     assert f"The candidate is placed at {world.offices[0].name_en}, their choice 1." in body
     assert "You are placed" not in body and "Your placement" not in body and "You got your first choice" not in body
+
+
+def test_staff_read_why_the_candidate_missed_a_higher_choice_in_the_third_person(client, staff, world,
+                                                                                 django_capture_on_commit_callbacks):
+    world.close_preferences()
+    publication_create(run=world.run(capture=django_capture_on_commit_callbacks))
+    second = world.candidates[1]  # Ranked the first office, whose one seat went to exam rank 1.
+    body = client.get(reverse("placement:candidate_result", kwargs={"pk": second.pk})).content.decode()
+    assert "Why not an office the candidate ranked higher" in body
+    assert "(the candidate's choice 1) filled its 1 seat with a candidate it ranks higher: the candidate was " \
+           "number 2 in its order" in body.replace("&#x27;", "'")
+    assert "your choice" not in body and "you were number" not in body
