@@ -4,11 +4,15 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
+from accounts.services import invitation_accept, invitation_create, invitation_token
 from core import clock
 from focusgroups.services import groups as group_services
 from focusgroups.services import ratings as rating_services
 from focusgroups.services.questions import question_ask, question_reply
 from offices.services import office_profile_publish, office_profile_save
+from placement.models import Candidate
+from placement.services.imports import candidates_import
 from portfolios.services import portfolio_summary_set
 from tests.factories import COMPLETE_OFFICE_FACTS
 from tests.media_pipeline.factories import youtube_link
@@ -104,3 +108,32 @@ def test_a_meeting_link_that_runs_script_is_refused(world):
         "starts_at": starts, "duration_minutes": "30", "meeting_url": JS_URL, "agenda": ""})
     assert response.status_code == 400
     assert not group.sessions.filter(meeting_url__icontains="javascript").exists()
+
+
+def _csv_field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def test_imported_candidate_names_and_invited_names_are_escaped_for_examination_staff(world):
+    """A name in an imported candidate file and a name typed when accepting an invitation stay text."""
+
+    world.phase_submissions()
+    content = ("exam_number,name,email,exam_score,exam_rank\n"
+               f"30129999,{_csv_field(PAYLOAD)},xss@example.com,70,50\n").encode()
+    candidates_import(cycle=world.cycle, content=content, filename="c.csv", send_invitations=False)
+    imported = Candidate.objects.get(exam_number="30129999")
+    assert "alert(1)" in imported.name
+    invitation = invitation_create(email="xss.staff@example.com", role=Role.FOCUS_GROUP_MEMBER,
+                                   invited_by=world.exam_staff, office=world.a.office, send=False)
+    invitation_accept(token=invitation_token(invitation), name=PAYLOAD, password="Fresh-Survey-Pass-3")
+    client = signed_in(world.exam_staff)
+    for url in (reverse("placement:cycle_candidate_list", kwargs={"pk": world.cycle.pk}),
+                reverse("placement:candidate_detail", kwargs={"pk": imported.pk}),
+                reverse("history:log")):
+        _assert_escaped(client, url)
+    # The leader adds the new account to the focus group, whose members page shows its name.
+    world.phase_focus_groups()
+    group_services.member_add(group=world.a.objects["group"], email="xss.staff@example.com",
+                              acting_user=world.a.leader)
+    members_url = reverse("focusgroups:members", kwargs={"pk": world.a.objects["group"].pk})
+    _assert_escaped(signed_in(world.a.leader), members_url)
