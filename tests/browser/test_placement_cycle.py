@@ -86,6 +86,7 @@ def test_a_whole_cycle_from_import_to_each_roles_result(live_server, browser):
 
     first_run = PlacementRun.objects.order_by("pk").first()
     staff.goto(f"{live_server.url}/runs/{first_run.pk}/")
+    staff.get_by_role("link", name="Publish this run").click()  # The confirmation page says what it does.
     staff.get_by_role("button", name="Publish this run").click()
     expect(staff.get_by_text("is published")).to_be_visible()
     assert Publication.objects.get().run == first_run

@@ -87,6 +87,7 @@ def test_a_declined_a_deferred_and_a_late_seat_are_filled_in_a_published_second_
     staff.locator("input[name=seed]").fill("1")
     staff.get_by_role("button", name="Start the run").click()
     expect(staff.get_by_text("Stable: no candidate")).to_be_visible()
+    staff.get_by_role("link", name="Publish this run").click()  # The confirmation page says what it does.
     staff.get_by_role("button", name="Publish this run").click()
     expect(staff.get_by_text("is published")).to_be_visible()
     main_run = Publication.objects.get(cycle=cycle).run
@@ -168,6 +169,7 @@ def test_a_declined_a_deferred_and_a_late_seat_are_filled_in_a_published_second_
     # The run page refreshes itself until the round finishes.
     expect(staff.get_by_text("Stable: no candidate")).to_be_visible(timeout=20_000)
     expect(staff.get_by_text(f"Supplementary round 2, after run #{main_run.pk}")).to_be_visible()
+    staff.get_by_role("link", name="Publish this run").click()  # The confirmation page says what it does.
     staff.get_by_role("button", name="Publish this run").click()
     expect(staff.get_by_text("is published")).to_be_visible()
 
