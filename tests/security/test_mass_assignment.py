@@ -4,10 +4,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import RoleGrant, User
+from focusgroups.models import Criterion, Rating
 from media_pipeline.models import EvidenceFile, Video
 from offices.services import profile_facts
-from placement.models import Candidate, LandOffice, PreferenceEntry, SuitabilityScore
+from placement.models import Candidate, LandOffice, PlaceResponse, PreferenceEntry, SuitabilityScore
 from portfolios.models import Portfolio
+from practice.models import PracticeAttempt, TaskAnswer
 from tests.media_pipeline.factories import PNG
 from tests.security.conftest import signed_in
 
@@ -112,3 +114,51 @@ def test_office_staff_cannot_move_their_profile_to_another_office_or_change_its_
     assert world.a.objects["profile"].field_conditions == "颱風季外業停工。"
     assert world.a.objects["profile"].office_id == world.a.office.pk
     assert list(type(world.b.objects["profile"]).objects.filter(pk=world.b.objects["profile"].pk).values()) == b_profile
+
+
+def test_a_focus_group_member_scores_only_as_themselves_and_only_their_roster(world):
+    """Posted rater, candidate and group fields, and another group's criteria, are ignored or refused."""
+    world.phase_focus_groups()
+    a, b = world.a, world.b
+    group = a.objects["group"]
+    own = Criterion.objects.filter(group=group).first()
+    foreign = Criterion.objects.filter(group=b.objects["group"]).first()
+    assert own is not None and foreign is not None
+    data = {f"c{own.pk}-score": "4", f"c{own.pk}-comment": "穩定", f"c{foreign.pk}-score": "1",
+            "rater": str(a.leader.pk), "rater_id": str(a.leader.pk), "group": str(b.objects["group"].pk),
+            "criterion": str(foreign.pk), **_extras(world), "candidate": str(b.candidate.pk)}
+    client = signed_in(a.member)
+    url = reverse("focusgroups:score_candidate", kwargs={"pk": group.pk, "candidate_id": a.candidate.pk})
+    response = client.post(url, data, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200, response.content
+    assert list(Rating.objects.values_list("group", "rater", "candidate", "criterion", "score")) == [
+        (group.pk, a.member.pk, a.candidate.pk, own.pk, 4)]
+    # Candidate 2 is not on office A's roster: the same form for them is refused and stores nothing.
+    for name in ("focusgroups:score_candidate", "focusgroups:score_submit"):
+        off_roster = reverse(name, kwargs={"pk": group.pk, "candidate_id": b.candidate.pk})
+        assert client.post(off_roster, data).status_code == 404
+    assert Rating.objects.count() == 1
+
+
+def test_a_candidates_practice_answers_and_place_answer_ignore_posted_scores_and_states(world):
+    """The attempt's score is counted from the choices; the answer and the place answer are candidate 1's own."""
+    a, b = world.a, world.b
+    client = signed_in(a.candidate.user)
+    attempt = a.objects["attempt"]
+    question = a.objects["question"]
+    wrong = question.choices.filter(is_correct=False).first()
+    _posted(world, client, reverse("practice:attempt_detail", kwargs={"pk": attempt.pk}),
+            {f"question_{question.pk}": str(wrong.pk), "question_count": "0", "answers": "[]"})
+    attempt = PracticeAttempt.objects.get(pk=attempt.pk)
+    assert attempt.submitted_at is not None
+    assert (attempt.score, attempt.question_count) == (0, 1)
+    task = a.objects["published_task"]
+    _posted(world, client, reverse("practice:task_detail", kwargs={"pk": task.pk}), {"text": "改正數如附。"})
+    answer = TaskAnswer.objects.order_by("-pk").first()
+    assert (answer.candidate_id, answer.task_id, answer.text) == (a.candidate.pk, task.pk, "改正數如附。")
+    foreign_response = list(PlaceResponse.objects.filter(pk=b.objects["place_response"].pk).values())
+    _posted(world, client, reverse("placement:place_answer", kwargs={"pk": a.objects["past_candidate"].pk}),
+            {"action": "confirm", "assignment": str(b.objects["place_response"].assignment_id),
+             "response": str(b.objects["place_response"].pk)})
+    assert PlaceResponse.objects.get(pk=a.objects["place_response"].pk).state == PlaceResponse.State.CONFIRMED
+    assert list(PlaceResponse.objects.filter(pk=b.objects["place_response"].pk).values()) == foreign_response
