@@ -60,7 +60,8 @@ NAVIGATION = [
         pages=("placement:candidate_detail", "placement:candidate_result"),
     ),
     NavigationEntry("placement:run_list", _("Placement runs"), position=80, url_kwargs=current_cycle_url_kwargs,
-                    pages=("placement:run_detail", "placement:run_compare", "placement:run_cancel")),
+                    pages=("placement:run_detail", "placement:run_compare", "placement:run_cancel",
+                           "placement:run_publish_confirm")),
     NavigationEntry("placement:cycle_results", _("Results"), position=90, url_kwargs=current_cycle_url_kwargs),
 ]
 
