@@ -233,3 +233,14 @@ def test_a_link_signed_longer_ago_than_an_invitation_lasts_has_expired(client, c
 def test_invitation_tokens_never_reach_the_logs():
     """The request log line of a refused link names the path without its token."""
     assert redact("Gone: /invitations/accept/eyJpZCI6MX0:1tA2bC:sig/") == "Gone: /invitations/accept/[redacted]/"
+
+
+def test_the_invitation_list_names_offices_in_english_for_english_readers(exam_client, office):
+    """In English the list shows the office's English name, in Chinese its Chinese one (#15)."""
+    services.invitation_create(email="staff.en@example.com", role=Role.OFFICE_STAFF, invited_by=None, office=office,
+                               send=False)
+    exam_client.cookies["django_language"] = "en"
+    english = exam_client.get(reverse("accounts:invitation_list")).content.decode()
+    assert office.name_en in english and office.name not in english
+    exam_client.cookies["django_language"] = "zh-hant"
+    assert office.name in exam_client.get(reverse("accounts:invitation_list")).content.decode()
