@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from media_pipeline import selectors as media_selectors
+from placement.tables import table_page
 from practice import selectors as practice_selectors
 
 from . import access, selectors, services
@@ -19,6 +20,7 @@ from .history import history_rows
 from .models import OfficeProfile
 from .rules import INSTRUMENTS_FIELD
 from .services import INSTRUMENT_FIELDS, RESURVEY_FIELDS, RowChange
+from .tables import OfficeProfileFilter, OfficeProfileTable
 
 HISTORY_ENTRIES_PER_PAGE = 50
 
@@ -123,8 +125,11 @@ def profile_unpublish(request, code):
 
 @require_GET
 def profile_list(request):
-    """Show examination staff every office with the state of its profile."""
-    return render(request, "offices/profile_list.html", {"offices": selectors.offices_with_profiles()})
+    """Show examination staff every office with the state of its profile, searchable and sortable."""
+    office_filter = OfficeProfileFilter(request.GET or None, queryset=selectors.offices_with_profiles())
+    table = OfficeProfileTable(office_filter.qs)
+    page = table_page(request, table)
+    return render(request, "offices/profile_list.html", {"filter": office_filter, "table": table, "page": page})
 
 
 @require_GET
