@@ -99,16 +99,18 @@ class User(AbstractUser):
 class RoleGrant(models.Model):
     """One role held by one user; office roles name the land office they apply to."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants",
+                             verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     office = models.ForeignKey(
         "placement.LandOffice", on_delete=models.PROTECT, null=True, blank=True, related_name="role_grants",
         verbose_name=_("land office"),
     )
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("granted by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("role grant")
@@ -159,13 +161,15 @@ class Invitation(models.Model):
         verbose_name=_("exam cycle"),
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations_sent",
+        verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("sent at"))
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "SurveyPlace back office"
-admin.site.site_title = "SurveyPlace"
+admin.site.site_header = _("SurveyPlace back office")
+admin.site.site_title = _("SurveyPlace")
+admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("", include("core.urls")),

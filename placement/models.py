@@ -59,7 +59,7 @@ class ExamCycle(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     year = models.PositiveSmallIntegerField(_("year (ROC calendar)"))
     is_current = models.BooleanField(_("current cycle"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # An empty deadline leaves its phase open until the examination staff set one.
     office_profiles_until = models.DateTimeField(_("office profiles until"), null=True, blank=True)
     submissions_until = models.DateTimeField(_("candidate submissions until"), null=True, blank=True)
@@ -113,7 +113,7 @@ class Candidate(models.Model):
         related_name="candidacies", verbose_name=_("account"),
     )
     exam_number = models.CharField(_("exam number"), max_length=20)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("Name"), max_length=100)
     email = models.EmailField(_("email address"))
     exam_score = models.DecimalField(
         _("exam score"), max_digits=5, decimal_places=2,
@@ -122,8 +122,8 @@ class Candidate(models.Model):
     exam_rank = models.PositiveIntegerField(_("exam rank"), validators=[MinValueValidator(1)])
     residence_county = models.CharField(_("county or city of residence"), max_length=20, blank=True)
     residence_district = models.CharField(_("district of residence"), max_length=20, blank=True)
-    residence_latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    residence_longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    residence_latitude = models.DecimalField(_("latitude of residence"), max_digits=8, decimal_places=5, null=True, blank=True)
+    residence_longitude = models.DecimalField(_("longitude of residence"), max_digits=8, decimal_places=5, null=True, blank=True)
     # On the reserve list (增額錄取): not in the main placement, called in exam-rank order by supplementary rounds.
     on_reserve_list = models.BooleanField(_("on the reserve list"), default=False)
 
@@ -183,7 +183,8 @@ class PreferenceList(models.Model):
 class PreferenceEntry(models.Model):
     """One office in a preference list; position 1 is the first choice."""
 
-    preference_list = models.ForeignKey(PreferenceList, on_delete=models.CASCADE, related_name="entries")
+    preference_list = models.ForeignKey(PreferenceList, on_delete=models.CASCADE, related_name="entries",
+                                        verbose_name=_("preference list"))
     office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, related_name="+", verbose_name=_("land office"))
     position = models.PositiveSmallIntegerField(_("position"))
 
@@ -241,7 +242,8 @@ class PlacementRun(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                                   verbose_name=_("started by"))
     created_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     engine_version = models.CharField(_("engine version"), max_length=20, blank=True)
@@ -284,7 +286,8 @@ class PlacementRun(models.Model):
 class Assignment(models.Model):
     """Where one run placed one candidate; office is empty when the candidate stays unplaced."""
 
-    run = models.ForeignKey(PlacementRun, on_delete=models.CASCADE, related_name="assignments")
+    run = models.ForeignKey(PlacementRun, on_delete=models.CASCADE, related_name="assignments",
+                            verbose_name=_("placement run"))
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="assignments",
                                   verbose_name=_("candidate"))
     office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -351,7 +354,8 @@ class Publication(models.Model):
     supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="superseded_by", verbose_name=_("supersedes"))
     published_at = models.DateTimeField(_("published at"))
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                                     verbose_name=_("published by"))
     reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
     # Empty for the main placement; 2, 3 … for the supplementary rounds published after it. Nullable without a
     # default so that SQLite adds the column in place and keeps the table's immutability triggers.
@@ -389,13 +393,16 @@ class PublicationEmail(models.Model):
     sent again by the task's automatic retries.
     """
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="emails")
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="emails",
+                                    verbose_name=_("publication"))
     # Exactly one of the two is set: the candidate's assignment, or the office whose placements are announced.
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("placement"))
+    office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("land office"))
     # One address a row: a refused address is retried on its own, without emailing the others again.
     recipient = models.EmailField(_("recipient"))
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("last error"), max_length=500, blank=True)
@@ -442,8 +449,10 @@ class PlaceResponse(models.Model):
         OTHER = "other", _("Other reason")
 
     # The published place this answers; seats it frees (declined, deferred, lapsed) go to supplementary rounds.
-    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="response")
-    cycle = models.ForeignKey(ExamCycle, on_delete=models.PROTECT, related_name="place_responses")
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="response",
+                                      verbose_name=_("placement"))
+    cycle = models.ForeignKey(ExamCycle, on_delete=models.PROTECT, related_name="place_responses",
+                              verbose_name=_("exam cycle"))
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="place_responses",
                                   verbose_name=_("candidate"))
     office = models.ForeignKey(LandOffice, on_delete=models.PROTECT, related_name="place_responses",
@@ -459,7 +468,7 @@ class PlaceResponse(models.Model):
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("answer to a place")

@@ -1,4 +1,4 @@
-"""Every model and field of the video, portfolio, practice, office and focus group apps has a translatable label.
+"""Every model and field of every app of ours has a translatable label.
 
 The admin builds its column headings and form labels from these: a field without one shows its name in English
 capitals ("SIZE BYTES") on the Traditional Chinese site.
@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.utils.functional import Promise
 
-APPS = ("media_pipeline", "portfolios", "practice", "offices", "focusgroups")
+APPS = ("media_pipeline", "portfolios", "practice", "offices", "focusgroups", "placement", "accounts")
 
 
 def _models():
@@ -40,3 +40,12 @@ def test_each_model_names_itself_in_both_forms(model):
         f"{model._meta.label} has no Meta.verbose_name_plural"
     )
 
+
+
+@pytest.mark.django_db
+def test_the_back_office_names_itself_in_traditional_chinese(client):
+    from tests.factories import make_user
+
+    client.force_login(make_user(superuser=True))
+    body = client.get("/admin/").content.decode()
+    assert "SurveyPlace back office" not in body and "測量職系分發平台" in body
