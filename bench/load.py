@@ -11,7 +11,9 @@ draft autosaves), one in ten examination staff (published results, filtered resu
 
 It prints requests, failures, requests per second, median, p95, p99 and the slowest request per kind of user and
 per page, and PASS or FAIL against the targets: p95 under 500 ms, p99 under 1 s, no failures, for every kind of
-user and overall. It exits 1 when a target is missed. CI runs a 30-second smoke of it (tests/test_load_smoke.py).
+user and overall. It exits 1 when a target is missed (with ``--judge failures``, only when a request failed or the
+scenario raised). CI runs a 30-second smoke of it with 20 users (tests/test_load_smoke.py), which judges failures
+only: latencies on a shared CI runner say little.
 """
 from __future__ import annotations
 
@@ -171,8 +173,11 @@ def _row(label: str, samples: list, seconds: float) -> tuple[str, dict]:
     return line, figures
 
 
-def report(samples: list, seconds: float) -> bool:
-    """Print the figures per kind of user, per page and overall; return whether every target was met."""
+def report(samples: list, seconds: float, *, judge: str = "all") -> bool:
+    """Print the figures per kind of user, per page and overall; return whether every target judged was met.
+
+    With judge "failures" the latencies are printed and marked but only failures decide.
+    """
     print(f"\n{'':<46} {'requests':>8} {'failures':>8} {'req/s':>7} {'median':>7} {'p95':>7} {'p99':>7} "
           f"{'max':>7}   (ms)")
     met = True
@@ -181,8 +186,9 @@ def report(samples: list, seconds: float) -> bool:
         if not of_role:
             continue
         line, figures = _row(role, of_role, seconds)
-        ok = figures["p95"] < P95_BUDGET_MS and figures["p99"] < P99_BUDGET_MS and figures["failures"] == 0
-        met &= ok
+        fast = figures["p95"] < P95_BUDGET_MS and figures["p99"] < P99_BUDGET_MS
+        ok = fast and figures["failures"] == 0
+        met &= ok if judge == "all" else figures["failures"] == 0
         print(f"{line}   {'PASS' if ok else 'FAIL'}")
         if role == "overall":
             continue
@@ -197,8 +203,9 @@ def report(samples: list, seconds: float) -> bool:
     failures = Counter(f"{sample[1]}: {sample[3]}" for sample in samples if sample[3])
     for message, count in failures.most_common(10):
         print(f"failure x{count}: {message}")
-    print(f"\ntargets: p95 < {P95_BUDGET_MS:.0f} ms, p99 < {P99_BUDGET_MS:.0f} ms and no failures, per kind of user "
-          f"and overall: {'PASS' if met else 'FAIL'}")
+    judged = (f"p95 < {P95_BUDGET_MS:.0f} ms, p99 < {P99_BUDGET_MS:.0f} ms and no failures"
+              if judge == "all" else "no failures (latencies not judged)")
+    print(f"\ntargets: {judged}, per kind of user and overall: {'PASS' if met else 'FAIL'}")
     return met
 
 
@@ -208,10 +215,12 @@ def main() -> int:
     parser.add_argument("--spawn-rate", type=float, default=20)
     parser.add_argument("--duration", default="5m", help="locust's run time: 30s, 5m, 1h30m")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn processes")
-    parser.add_argument("--wait", default="2,8", help="seconds each user waits between pages: min,max")
+    parser.add_argument("--wait", default="5,25", help="seconds each user waits between pages: min,max")
     parser.add_argument("--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE of the web processes")
     parser.add_argument("--database", default="surveyplace_load")
     parser.add_argument("--redis-db", type=int, default=13)
+    parser.add_argument("--judge", choices=("all", "failures"), default="all",
+                        help="what decides the exit status: the latency targets and failures, or failures only")
     parser.add_argument("--keep", action="store_true", help="keep the database and the run's folder afterwards")
     args = parser.parse_args()
     seconds = _seconds(args.duration)
@@ -272,7 +281,7 @@ def main() -> int:
     if not samples_file.exists():
         print(locust.stdout[-3000:], locust.stderr[-3000:], sep="\n")
         return 2
-    met = report(json.loads(samples_file.read_text()), seconds)
+    met = report(json.loads(samples_file.read_text()), seconds, judge=args.judge)
     if "Traceback" in locust.stderr:
         # A user whose scenario raised stopped making requests; that is a failure of the run too.
         met = False

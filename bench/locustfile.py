@@ -3,8 +3,8 @@
 bench/load.py runs it against gunicorn (``locust -f bench/locustfile.py --headless ...``) with LOAD_PLAN naming the
 JSON file bench/load_setup.py wrote (session keys and ids) and LOAD_SAMPLES the file this scenario writes every
 request's time to when it stops, for bench/load.py to report. Seven in ten users are candidates, two in ten members,
-one in ten staff. Each user signs in with a session of its own account and waits a few seconds between pages, like
-a person reading them.
+one in ten staff. Each user signs in with a session of its own account and waits 5 to 25 seconds between pages
+(bench/load.py --wait), like a person reading them.
 
 Requests go through the load balancer's headers (X-Forwarded-Proto: https, X-Forwarded-For), so the production
 settings treat them as HTTPS: secure cookies, CSRF checks with the Referer, no redirect to https.
@@ -26,7 +26,7 @@ VERSION = re.compile(r'name="c(\d+)-version" value="(\d+)"')
 # A one-page PDF of a few hundred bytes: the evidence check reads its first bytes.
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-WAIT = (float(os.environ.get("LOAD_WAIT_MIN", "2")), float(os.environ.get("LOAD_WAIT_MAX", "8")))
+WAIT = (float(os.environ.get("LOAD_WAIT_MIN", "5")), float(os.environ.get("LOAD_WAIT_MAX", "25")))
 
 
 @events.request.add_listener
