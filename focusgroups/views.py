@@ -436,7 +436,10 @@ def note_remove(request, pk, note_id):
     note = get_object_or_404(VideoNote.objects.filter(group=group, rater=request.user).select_related("video"),
                              pk=note_id)
     if request.method != "POST":
-        return render(request, "focusgroups/note_remove_confirm.html", {"group": group, "note": note})
+        back = reverse("focusgroups:score_candidate", kwargs={"pk": group.pk, "candidate_id": note.candidate_id})
+        return render(request, "focusgroups/note_remove_confirm.html", {
+            "group": group, "note": note, "cancel": f"{back}#notes-{note.video_id}",
+        })
     _run(request, lambda: rating_services.video_note_remove(note=note, rater=request.user), _("The note is removed."))
     return redirect("focusgroups:score_candidate", pk=group.pk, candidate_id=note.candidate_id)
 

@@ -3,11 +3,12 @@ from datetime import timedelta
 
 import pytest
 
+from accounts.roles import Role
 from core import clock
 from placement.services.cycles import exam_cycle_set_deadlines
 from placement.services.preferences import preference_list_save
 from placement.services.runs import placement_run_start
-from tests.factories import CandidateFactory, LandOfficeFactory, VacancyFactory
+from tests.factories import CandidateFactory, LandOfficeFactory, VacancyFactory, make_user
 
 
 class CycleWorld:
@@ -47,3 +48,12 @@ class CycleWorld:
 @pytest.fixture
 def world(cycle):
     return CycleWorld(cycle)
+
+
+@pytest.fixture
+def staff(client):
+    """Examination staff, signed in on the test client, reading the site in English."""
+    user = make_user(Role.EXAM_STAFF)
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return user

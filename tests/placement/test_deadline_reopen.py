@@ -5,13 +5,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
 from core import clock
 from core.audit import history_list
 from placement.models import Phase
 from placement.phases import cycle_phase
 from placement.services.cycles import exam_cycle_set_deadlines
-from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -32,14 +30,6 @@ def _form(cycle, **changes) -> dict:
     """Return the deadline form as the page fills it in, with some fields changed."""
     data = {field: getattr(cycle, field).astimezone(TAIPEI).strftime("%Y-%m-%dT%H:%M") for field in FIELDS}
     return {**data, **changes}
-
-
-@pytest.fixture
-def staff(client):
-    user = make_user(Role.EXAM_STAFF)
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return user
 
 
 def test_clearing_a_passed_deadline_is_refused_with_the_phase_and_who_is_affected(client, staff, in_preferences):

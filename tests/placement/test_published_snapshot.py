@@ -16,14 +16,6 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(client):
-    user = make_user(Role.EXAM_STAFF)
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return user
-
-
 def _publish(world, capture, *, execute=True):
     world.close_preferences()
     run = world.run(capture=capture)

@@ -29,14 +29,6 @@ from tests.placement.mail_backends import RefusingEmailBackend
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(client):
-    user = make_user(Role.EXAM_STAFF)
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return user
-
-
 def _placements(run):
     return dict(Assignment.objects.filter(run=run).values_list("candidate__exam_rank", "office_id"))
 

@@ -15,14 +15,6 @@ from tests.factories import CandidateFactory, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(client):
-    user = make_user(Role.EXAM_STAFF)
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return user
-
-
 def test_before_the_preference_deadline_the_run_page_says_when_runs_can_start(client, staff, world):
     deadline = clock.now() + timedelta(days=3)
     exam_cycle_set_deadlines(cycle=world.cycle, deadlines={"preferences_until": deadline})
