@@ -122,8 +122,10 @@ class Candidate(models.Model):
     exam_rank = models.PositiveIntegerField(_("exam rank"), validators=[MinValueValidator(1)])
     residence_county = models.CharField(_("county or city of residence"), max_length=20, blank=True)
     residence_district = models.CharField(_("district of residence"), max_length=20, blank=True)
-    residence_latitude = models.DecimalField(_("latitude of residence"), max_digits=8, decimal_places=5, null=True, blank=True)
-    residence_longitude = models.DecimalField(_("longitude of residence"), max_digits=8, decimal_places=5, null=True, blank=True)
+    residence_latitude = models.DecimalField(_("latitude of residence"), max_digits=8, decimal_places=5, null=True,
+                                             blank=True)
+    residence_longitude = models.DecimalField(_("longitude of residence"), max_digits=8, decimal_places=5,
+                                              null=True, blank=True)
     # On the reserve list (增額錄取): not in the main placement, called in exam-rank order by supplementary rounds.
     on_reserve_list = models.BooleanField(_("on the reserve list"), default=False)
 

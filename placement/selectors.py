@@ -396,16 +396,24 @@ def results_hash(rows: list[list]) -> str:
     return sha256_hex(canonical_json(sorted(rows, key=lambda row: row[0] or "")))
 
 
-def published_results_problems() -> list[str]:
+def publication_count(*, cycle: ExamCycle) -> int:
+    """Return how many publications the cycle has, superseded ones included."""
+    return Publication.objects.filter(cycle=cycle).count()
+
+
+def published_results_problems(*, cycle: ExamCycle | None = None) -> list[str]:
     """Return what no longer matches the hashes stored when each run was published; empty when all is intact.
 
     Every publication is checked, superseded ones too: its rows as shown against the publication's hash, the exam
     numbers and office codes of those rows against the run's assignment hash, the candidate and office rows they
-    link to against that hash as well, and the run's input snapshot against its own hash.
+    link to against that hash as well, and the run's input snapshot against its own hash. Pass `cycle` to check
+    only that cycle's publications.
     """
     problems = []
     exam_number, office_code = PUBLISHED_FIELDS.index("exam_number"), PUBLISHED_FIELDS.index("office_code")
     publications = Publication.objects.select_related("run").order_by("pk")
+    if cycle is not None:
+        publications = publications.filter(cycle=cycle)
     for publication in publications:
         run = publication.run
         rows = published_rows(run_id=run.pk)

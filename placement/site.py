@@ -34,6 +34,8 @@ ACCESS = {
     "placement:place_answer": frozenset({CANDIDATE}),
     "placement:late_vacancy_report": frozenset({OFFICE_STAFF, LEADER}),
     "placement:after_publication": frozenset({EXAM_STAFF}),
+    # The web page of `manage.py placement_verify` for one cycle.
+    "placement:published_verify": frozenset({EXAM_STAFF}),
     "placement:round_start": frozenset({EXAM_STAFF}),
     "placement:outcomes": frozenset({EXAM_STAFF}),
     "placement:outcomes_export": frozenset({EXAM_STAFF}),
@@ -53,8 +55,9 @@ NAVIGATION = [
                     pages=("placement:residence_edit",)),
     # The pages of one exam cycle: the menu links to the current cycle's.
     NavigationEntry("placement:cycle_detail", _("Exam cycle"), position=60, url_kwargs=current_cycle_url_kwargs,
-                    pages=("placement:cycle_import", "placement:after_publication", "placement:round_start",
-                           "placement:outcomes", "placement:deferral_decide", "placement:late_vacancy_decide")),
+                    pages=("placement:cycle_import", "placement:after_publication", "placement:published_verify",
+                           "placement:round_start", "placement:outcomes", "placement:deferral_decide",
+                           "placement:late_vacancy_decide")),
     NavigationEntry(
         "placement:cycle_candidate_list", _("Candidates"), position=70, url_kwargs=current_cycle_url_kwargs,
         pages=("placement:candidate_detail", "placement:candidate_result"),

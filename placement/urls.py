@@ -23,6 +23,7 @@ urlpatterns = [
     path("candidates/<int:pk>/result/answer/", views_reporting.place_answer, name="place_answer"),
     path("offices/<slug:code>/late-vacancies/", views_reporting.late_vacancy_report, name="late_vacancy_report"),
     path("cycles/<int:pk>/after-publication/", views_reporting.after_publication, name="after_publication"),
+    path("cycles/<int:pk>/published/verify/", views_reporting.published_verify, name="published_verify"),
     path("cycles/<int:pk>/rounds/", views_reporting.round_start, name="round_start"),
     path("cycles/<int:pk>/outcomes/", views_reporting.outcomes, name="outcomes"),
     path("cycles/<int:pk>/<slug:kind>.<str:fmt>", views_reporting.outcomes_export, name="outcomes_export"),

@@ -77,6 +77,16 @@ def late_vacancy_report(request, code):
 
 
 @require_http_methods(["GET", "POST"])
+@require_GET
+def published_verify(request, pk):
+    """Check the cycle's published results against the hashes stored when they were published."""
+    cycle = access.cycle_get_for_user(request.user, pk)
+    return render(request, "placement/published_verify.html", {
+        "cycle": cycle, "publications": selectors.publication_count(cycle=cycle),
+        "problems": selectors.published_results_problems(cycle=cycle),
+    })
+
+
 def after_publication(request, pk):
     """The examination staff's page after publishing: the report-by time, answers, deferrals, late vacancies."""
     cycle = access.cycle_get_for_user(request.user, pk)

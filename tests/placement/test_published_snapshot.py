@@ -182,3 +182,18 @@ def test_the_daily_check_logs_a_change_behind_the_triggers(world, caplog, django
             assert published_results_verify_task() >= 1
         transaction.set_rollback(True)
     assert f"publication {publication.pk}" in caplog.text and "behind the database's guard" in caplog.text
+
+
+def test_examination_staff_check_a_cycle_on_the_web_as_placement_verify_does(client, staff, world,
+                                                                              django_capture_on_commit_callbacks):
+    """The command's check has its page: intact, then a row changed behind the triggers is named."""
+    url = reverse("placement:published_verify", kwargs={"pk": world.cycle.pk})
+    assert "Nothing is published in this cycle yet." in client.get(url).content.decode()
+    publication, _callbacks = _publish(world, django_capture_on_commit_callbacks)
+    assert "The 1 publication of this cycle matches its stored hashes." in client.get(url).content.decode()
+    row = Assignment.objects.get(run=publication.run, candidate=world.candidates[0])
+    with transaction.atomic():
+        _without_triggers("UPDATE placement_assignment SET candidate_name = %s WHERE id = %s", ["冒名", row.pk])
+        page = client.get(url).content.decode()
+        transaction.set_rollback(True)
+    assert "Published results changed" in page and f"publication {publication.pk}" in page

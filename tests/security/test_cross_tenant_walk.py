@@ -159,6 +159,7 @@ FOREIGN = {
     "placement:run_publish_confirm": lambda w: [{"pk": w.run.pk}],
     "placement:run_cancel": lambda w: [{"pk": w.run.pk}],
     "placement:after_publication": lambda w: [{"pk": w.past_cycle.pk}],
+    "placement:published_verify": lambda w: [{"pk": w.past_cycle.pk}],
     "placement:round_start": lambda w: [{"pk": w.past_cycle.pk}],
     "placement:outcomes": lambda w: [{"pk": w.past_cycle.pk}],
     "placement:outcomes_export": lambda w: [{"pk": w.past_cycle.pk, "kind": "outcomes", "fmt": "csv"}],
