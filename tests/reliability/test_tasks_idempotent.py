@@ -1,0 +1,253 @@
+"""Every Celery task of our apps, run twice with the same arguments, changes nothing the second time.
+
+A worker may run a task twice: late acknowledgement redelivers a task whose worker died after doing the work, and
+the periodic tasks overlap when one runs long. Each scenario below sets up work for one task; the test runs the
+task, takes a snapshot of every row of our apps and of the sent mail, runs it again and compares.
+"""
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.urls import reverse
+
+from config.celery import app
+from core import clock
+from media_pipeline.models import Video
+from media_pipeline.services.youtube_links import video_youtube_publish_request
+from placement.models import PlacementRun, PreferenceList, PublicationEmail
+from placement.services.notifications import publication_emails_plan
+from placement.services.publications import publication_create
+from tests.media_pipeline.conftest import FakeYouTube
+from tests.media_pipeline.factories import YOUTUBE_ID, upload_started, youtube_link
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = ("accounts", "core", "focusgroups", "media_pipeline", "offices", "placement", "portfolios", "practice")
+
+
+def our_tasks() -> set[str]:
+    """Return the names of the registered tasks defined in our apps."""
+    app.loader.import_default_modules()
+    return {name for name in app.tasks if name.split(".")[0] in OUR_APPS}
+
+
+def snapshot(ignore: frozenset = frozenset()) -> dict:
+    """Every row of every model of our apps (but the fields to ignore, as "app.Model.field"), and the mail sent."""
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.app_label in OUR_APPS and model._meta.managed:
+            label = model._meta.label
+            rows[label] = [{field: value for field, value in row.items() if f"{label}.{field}" not in ignore}
+                           for row in model._default_manager.order_by("pk").values()]
+    rows["mail.outbox"] = len(mail.outbox)
+    return rows
+
+
+# Each scenario takes the test's `request` (to reach fixtures), sets up work for its task and returns its arguments.
+
+
+def _published(request):
+    world = request.getfixturevalue("world")
+    capture = request.getfixturevalue("django_capture_on_commit_callbacks")
+    world.close_preferences()
+    run = world.run(capture=capture)
+    publication = publication_create(run=run)
+    return world, publication
+
+
+def _queued_run(request):
+    world = request.getfixturevalue("world")
+    world.close_preferences()
+    return (world.run().pk,)
+
+
+def _publication(request):
+    _world, publication = _published(request)
+    PublicationEmail.objects.filter(publication=publication).delete()
+    return (publication.pk,)
+
+
+def _publication_emails(request):
+    _world, publication = _published(request)
+    PublicationEmail.objects.filter(publication=publication).delete()
+    return (publication_emails_plan(publication_id=publication.pk),)
+
+
+def _lists_due(request):
+    request.getfixturevalue("world").close_preferences()
+    assert PreferenceList.objects.filter(submitted_at__isnull=True).exists()
+    return ()
+
+
+def _auto_submitted(request):
+    request.getfixturevalue("world").close_preferences()
+    app.tasks["placement.tasks.preference_lists_submit_due_task"].apply()
+    mail.outbox.clear()
+    return (list(PreferenceList.objects.values_list("pk", flat=True)),)
+
+
+def _responses_due(request):
+    world, _publication = _published(request)
+    world.cycle.report_by = clock.now() + dt.timedelta(hours=12)
+    world.cycle.save(update_fields=["report_by"])
+    return ()
+
+
+def _stuck_run(request):
+    (run_id,) = _queued_run(request)
+    PlacementRun.objects.filter(pk=run_id).update(created_at=clock.now() - dt.timedelta(days=1))
+    return ()
+
+
+def _published_results(request):
+    _published(request)
+    return ()
+
+
+def _reminders_due(request):
+    group = request.getfixturevalue("fg_group")
+    group.cycle.focus_groups_until = clock.now() + dt.timedelta(hours=24)
+    group.cycle.save(update_fields=["focus_groups_until"])
+    return ()
+
+
+def _youtube_api(request) -> None:
+    """Answer the YouTube Data API from a loopback server that knows the factories' video as public."""
+    fake = FakeYouTube()
+    fake.add(YOUTUBE_ID)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name BaseHTTPRequestHandler calls.
+            parts = urlsplit(self.path)
+            status, body = fake.answer(parts.path, parse_qs(parts.query))
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    request.addfinalizer(server.server_close)
+    request.addfinalizer(server.shutdown)
+    settings = request.getfixturevalue("settings")
+    settings.YOUTUBE_API_KEY = "test-key"
+    settings.YOUTUBE_API_ENDPOINT = f"http://127.0.0.1:{server.server_address[1]}/"
+    settings.YOUTUBE_RETRY_BASE_SECONDS = 0.01
+
+
+def _youtube_links(request):
+    _youtube_api(request)
+    return ([youtube_link(candidate=request.getfixturevalue("candidate")).pk],)
+
+
+def _youtube_due(request):
+    _youtube_api(request)
+    video = youtube_link(candidate=request.getfixturevalue("candidate"))
+    Video.objects.filter(pk=video.pk).update(state_changed_at=clock.now() - dt.timedelta(hours=1))
+    return ()
+
+
+def _youtube_verified_long_ago(request):
+    _youtube_api(request)
+    video = youtube_link(candidate=request.getfixturevalue("candidate"), state=Video.State.VERIFIED)
+    Video.objects.filter(pk=video.pk).update(checked_at=clock.now() - dt.timedelta(days=2), next_check_at=None)
+    return ()
+
+
+def _uploaded_video(request):
+    candidate = request.getfixturevalue("candidate")
+    client = request.getfixturevalue("client")
+    clips = request.getfixturevalue("clips")
+    client.force_login(candidate.user)
+    data = (clips / "good.mp4").read_bytes()
+    ticket = client.post(reverse("media_pipeline:my_video_upload_start"),
+                         {"title": "經緯儀操作", "file_name": "good.mp4", "size": len(data),
+                          "content_type": "video/mp4"}).json()
+    # The test's transaction never commits, so the processing queued by the upload waits for this test to run it.
+    client.put(ticket["upload"]["url"], data, content_type="application/octet-stream")
+    assert Video.objects.get(pk=ticket["video"]).state == Video.State.UPLOADED
+    return (ticket["video"],)
+
+
+def _stale_upload(request):
+    candidate = request.getfixturevalue("candidate")
+    video = upload_started(candidate=candidate)
+    Video.objects.filter(pk=video.pk).update(state_changed_at=clock.now() - dt.timedelta(days=3),
+                                             created_at=clock.now() - dt.timedelta(days=3))
+    return ()
+
+
+def _ready_video(request):
+    request.getfixturevalue("google")
+    request.getfixturevalue("google_token")
+    video = request.getfixturevalue("ready_video")
+    # The upload to YouTube this queues waits for the test to run it (the test's transaction never commits).
+    video_youtube_publish_request(video=video, acting_user=None)
+    return (video.pk,)
+
+
+SCENARIOS = {
+    "placement.tasks.placement_run_execute_task": _queued_run,
+    "placement.tasks.publication_notify_task": _publication,
+    "placement.tasks.publication_emails_send_task": _publication_emails,
+    "placement.tasks.preference_lists_submit_due_task": _lists_due,
+    "placement.tasks.preference_lists_auto_submitted_notify_task": _auto_submitted,
+    "placement.tasks.place_responses_due_task": _responses_due,
+    "placement.tasks.placement_runs_sweep_task": _stuck_run,
+    "placement.tasks.published_results_verify_task": _published_results,
+    "focusgroups.tasks.focus_group_reminders_send_task": _reminders_due,
+    "media_pipeline.tasks.youtube_check": _youtube_links,
+    "media_pipeline.tasks.youtube_check_due": _youtube_due,
+    "media_pipeline.tasks.youtube_recheck_verified": _youtube_verified_long_ago,
+    "media_pipeline.tasks.video_process": _uploaded_video,
+    "media_pipeline.tasks.media_sweep": _stale_upload,
+    "media_pipeline.tasks.video_youtube_publish": _ready_video,
+}
+
+
+READ_ONLY = {"placement.tasks.published_results_verify_task"}
+# Checking a link again on purpose records when it was checked; its verdict and everything else stay the same.
+MAY_CHANGE = {"media_pipeline.tasks.youtube_check": frozenset({"media_pipeline.Video.checked_at"})}
+
+
+def test_every_task_of_our_apps_has_a_scenario():
+    """A new task fails here until it has a scenario below, so nobody adds one that cannot run twice."""
+    assert our_tasks() == set(SCENARIOS)
+
+
+# Known defect: nothing records that a candidate's auto-submitted receipt went out (PreferenceList has no field for
+# it), so a redelivered batch emails every candidate again. Fixing it needs a migration in placement; strict, so
+# this turns red once it is fixed and the mark can go.
+KNOWN_DUPLICATES = {"placement.tasks.preference_lists_auto_submitted_notify_task"}
+
+
+@pytest.mark.parametrize("task_name", [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="the receipt is emailed again"))
+    if name in KNOWN_DUPLICATES else name
+    for name in sorted(SCENARIOS)
+])
+def test_a_task_run_twice_changes_nothing_the_second_time(task_name, request, django_capture_on_commit_callbacks):
+    args = SCENARIOS[task_name](request)
+    mail.outbox.clear()
+    task = app.tasks[task_name]
+    before = snapshot(MAY_CHANGE.get(task_name, frozenset()))
+    # Work a task queues runs too, as it would once the task's transaction committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        task.apply(args=args).get()
+    ignore = MAY_CHANGE.get(task_name, frozenset())
+    first = snapshot(ignore)
+    # The scenario gave the task work to do (but the check of published results only reads).
+    assert first != before or task_name in READ_ONLY
+    with django_capture_on_commit_callbacks(execute=True):
+        task.apply(args=args).get()
+    assert snapshot(ignore) == first
