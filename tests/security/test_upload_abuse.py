@@ -21,9 +21,11 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from media_pipeline.models import EvidenceFile, Video
+from practice.models import TaskAnswerFile
 from tests.factories import CandidateFactory, make_user
 from tests.media_pipeline.conftest import candidate, candidate_client, moto_endpoint, on_commit, s3_storage  # noqa: F401
 from tests.media_pipeline.factories import PNG
+from tests.practice.conftest import make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +36,14 @@ HOSTILE_NAMES = ["../../etc/passwd.png", "..\\..\\x.png", "a\0b.png", "line\r\nX
                  "/etc/cron.d/x.png"]
 
 
-def _multipart(fields: dict, filename: str, content: bytes, content_type="image/png") -> tuple[bytes, str]:
+def _multipart(fields: dict, filename: str, content: bytes, content_type="image/png",
+               file_field="file") -> tuple[bytes, str]:
     """Return a multipart body whose file part carries `filename` byte for byte, as a hostile client sends it."""
     boundary = "----abuse-boundary"
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
              for key, value in fields.items()]
     quoted = filename.replace('"', "%22")
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"\r\n'
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{quoted}"\r\n'
                  f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
@@ -77,6 +80,34 @@ def test_an_evidence_file_name_never_becomes_a_path(candidate_client, settings, 
         download = candidate_client.get(reverse("media_pipeline:evidence_file", kwargs={"pk": evidence.pk}))
         disposition = download["Content-Disposition"]
         assert "\n" not in disposition and "\r" not in disposition and "X-Injected" not in download.headers
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_practice_answer_file_name_never_becomes_a_path(candidate_client, settings, office, name):  # noqa: F811
+    """A task answer's file is refused or stored under a generated key; its name is shown escaped and downloads
+    with a header that carries no line break."""
+    media_root = settings.MEDIA_ROOT
+    task = make_task(office)
+    before = {path for path in _stored(media_root)}
+    body, content_type = _multipart({"text": "答案"}, name, PNG, file_field="files")
+    url = reverse("practice:task_detail", kwargs={"pk": task.pk})
+    response = candidate_client.generic("POST", url, body, content_type)
+    assert response.status_code in {302, 400}, response.status_code
+    added = [path for path in _stored(media_root) if path not in before]
+    assert len(added) == TaskAnswerFile.objects.count()
+    for path in added:
+        assert ".." not in path.relative_to(media_root).parts
+        assert path.resolve().is_relative_to(media_root.resolve())
+    for item in TaskAnswerFile.objects.all():
+        assert re.fullmatch(r"practice/[\w-]+/[0-9a-f]{32}\.png", item.file.name), item.file.name
+        assert "/" not in item.original_name and "\0" not in item.original_name and "\n" not in item.original_name
+        page = candidate_client.get(url).content.decode()
+        assert "<img src=x" not in page
+        if "onerror" in item.original_name:
+            assert "&lt;img src=x onerror=alert(1)&gt;.png" in page
+        download = candidate_client.get(reverse("practice:answer_file", kwargs={"pk": item.pk}))
+        assert download.status_code == 200
+        assert "\n" not in download["Content-Disposition"] and "X-Injected" not in download.headers
 
 
 @pytest.mark.parametrize(("name", "content"), [("report.pdf", ELF), ("report.pdf", PE), ("photo.png", PE),
