@@ -13,15 +13,17 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 
 from config.celery import app
 from core import clock
 from media_pipeline.models import Video
 from media_pipeline.services.youtube_links import video_youtube_publish_request
-from placement.models import PlacementRun, PreferenceList, PublicationEmail
+from placement.models import Assignment, PlacementRun, PreferenceList, PublicationEmail
 from placement.services.notifications import publication_emails_plan
 from placement.services.publications import publication_create
+from tests.conftest import require_service
 from tests.media_pipeline.conftest import FakeYouTube
 from tests.media_pipeline.factories import YOUTUBE_ID, upload_started, youtube_link
 
@@ -251,3 +253,84 @@ def test_a_task_run_twice_changes_nothing_the_second_time(task_name, request, dj
     with django_capture_on_commit_callbacks(execute=True):
         task.apply(args=args).get()
     assert snapshot(ignore) == first
+
+
+# ---- Two at once ------------------------------------------------------------------------------------------------
+
+def _postgresql():
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL (set DATABASE_URL) for tasks run concurrently")
+
+
+def _twice_at_once(task_name: str, args: tuple) -> None:
+    """Run the task in two threads released together, each on its own database connection."""
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def work():
+        try:
+            barrier.wait(timeout=10)
+            app.tasks[task_name].apply(args=args).get()
+        except Exception as error:  # noqa: BLE001 - reported by the test below.
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_executed_twice_at_once_saves_one_set_of_assignments(world):
+    _postgresql()
+    world.close_preferences()
+    # Rows, not the service: in a transactional test the service's run would be executed as soon as it commits.
+    run = PlacementRun.objects.create(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=7,
+                                      created_at=clock.now())
+    _twice_at_once("placement.tasks.placement_run_execute_task", (run.pk,))
+    run.refresh_from_db()
+    assert run.status == PlacementRun.Status.SUCCEEDED
+    assignments = Assignment.objects.filter(run=run)
+    assert assignments.count() == len(world.candidates)
+    assert len(set(assignments.values_list("candidate_id", flat=True))) == len(world.candidates)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_emails_sent_twice_at_once_sends_each_email_once(world):
+    _postgresql()
+    world.close_preferences()
+    run = PlacementRun.objects.create(cycle=world.cycle, policy="exam_rank", exam_weight=1, seed=7,
+                                      created_at=clock.now())
+    app.tasks["placement.tasks.placement_run_execute_task"].apply(args=(run.pk,))
+    run.refresh_from_db()
+    publication = publication_create(run=run)
+    ids = list(PublicationEmail.objects.filter(publication=publication).values_list("pk", flat=True))
+    # Publishing sent them already (tasks run inline); make them unsent again for the two batches below.
+    PublicationEmail.objects.filter(pk__in=ids).update(sent_at=None, claimed_at=None, attempts=0)
+    mail.outbox.clear()
+    _twice_at_once("placement.tasks.publication_emails_send_task", (ids,))
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == sorted(PublicationEmail.objects.filter(pk__in=ids).values_list("recipient", flat=True))
+    assert len(ids) >= len(world.candidates)
+    assert set(PublicationEmail.objects.filter(pk__in=ids).values_list("attempts", flat=True)) == {1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_video_processed_twice_at_once_is_processed_once(candidate, client, clips):
+    _postgresql()
+    client.force_login(candidate.user)
+    data = (clips / "good.mp4").read_bytes()
+    ticket = client.post(reverse("media_pipeline:my_video_upload_start"),
+                         {"title": "經緯儀操作", "file_name": "good.mp4", "size": len(data),
+                          "content_type": "video/mp4"}).json()
+    client.put(ticket["upload"]["url"], data, content_type="application/octet-stream")
+    # The upload's processing ran inline when it committed; hand the file back to the queue, as a redelivery would.
+    Video.objects.filter(pk=ticket["video"]).update(state=Video.State.UPLOADED, attempts=0)
+    _twice_at_once("media_pipeline.tasks.video_process", (ticket["video"],))
+    video = Video.objects.get(pk=ticket["video"])
+    assert video.state == Video.State.READY, video.problems
+    assert video.attempts == 1
