@@ -114,7 +114,7 @@ def risky_world(db, django_capture_on_commit_callbacks, monkeypatch, value):
     def risky_tenant(cycle, label):
         tenant = plain_tenant(cycle, label)
         if label == "A":
-            LandOffice.objects.filter(pk=tenant.office.pk).update(name=value, county=value)
+            LandOffice.objects.filter(pk=tenant.office.pk).update(name=value, county=value[:20])
             type(tenant.candidate).objects.filter(pk=tenant.candidate.pk).update(name=value)
             tenant.office.refresh_from_db()
             tenant.candidate.refresh_from_db()
@@ -139,7 +139,7 @@ def _store(world, value: str) -> dict[str, str | None]:
     LandOffice.objects.exclude(pk=risky_office.pk).update(sort_order=5)
     Vacancy.objects.create(cycle=world.cycle, office=risky_office, seats=1)
     PlaceResponse.objects.filter(pk=a.objects["place_response"].pk).update(
-        state=PlaceResponse.State.DEFERRED, deferral_reason=value, reason=value)
+        state=PlaceResponse.State.DEFERRED, deferral_reason=PlaceResponse.DeferralReason.values[0], reason=value)
     make_question(a.office, text=value, explanation=value, choices=[value, "坐標成果"], right=(1,))
     return {"cycle_export candidates": value, "cycle_export vacancies": "-1-risky",
             "cycle_export results": value, "import template candidates": None,
