@@ -79,8 +79,8 @@ def _set_phase(world, key: str) -> None:
         world.phase_submissions()
 
 
-def _html_pages(world, user, paths) -> list[tuple[str, str]]:
-    """Return the (key, path) pairs that answer the user 200 with an HTML page."""
+def _html_pages(world, user, paths, passed_over: list) -> list[tuple[str, str]]:
+    """Return the (key, path) pairs that answer the user 200 with an HTML page; note the others in passed_over."""
     client = Client()
     if user is not None:
         client.force_login(user)
@@ -92,6 +92,8 @@ def _html_pages(world, user, paths) -> list[tuple[str, str]]:
         response = client.get(path)
         if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
             pages.append((key, path))
+        else:
+            passed_over.append(f"{path} {response.status_code} {response.get('Content-Type', '')}")
     return pages
 
 
@@ -115,9 +117,10 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(
     }
     paths = _paths(world)
     axe = Axe()
-    problems, counts = [], {}
+    problems, counts, passed_over = [], {}, {}
     for role, user in roles.items():
-        pages = _html_pages(world, user, paths)
+        passed_over[role] = []
+        pages = _html_pages(world, user, paths, passed_over[role])
         counts[role] = len(pages)
         context = browser.new_context()
         page = context.new_page()
@@ -132,6 +135,8 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(
         finally:
             context.close()
     print(f"\nPages checked per role: {counts}; {time.monotonic() - started:.0f} s")
+    for role, answers in passed_over.items():
+        print(f"Not checked for {role} (not a 200 HTML page): {', '.join(answers)}")
     assert problems == [], "\n".join(problems)
     # Every role reaches pages of its own, so an empty walk cannot pass as a clean one.
     assert all(count >= 3 for count in counts.values()), counts
