@@ -16,9 +16,9 @@ from placement.services.common import PlacementError
 from tests.conftest import require_service
 from tests.factories import LandOfficeFactory
 
-CANDIDATES = 6000
+CANDIDATES = 3000
 OFFICES = 120
-CHOICES = 40
+CHOICES = 20
 
 
 def _worker_env() -> dict:
@@ -77,7 +77,7 @@ def test_a_run_killed_while_solving_saves_nothing_and_can_be_started_again(world
         if process.poll() is None:
             process.kill()
     run.refresh_from_db()
-    assert run.status == PlacementRun.Status.RUNNING and run.progress < 100, "the run finished before the kill"
+    assert run.status == PlacementRun.Status.RUNNING and 30 <= run.progress < 100, run.progress
     assert not Assignment.objects.filter(run=run).exists()
     with pytest.raises(PlacementError):
         world.run()
