@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.access import PUBLIC, audience_for_key, user_may_reach
 from accounts.urlwalk import iter_endpoints
+from offices.services import office_profile_publish
 from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.security.conftest import build_world
 from tests.security.test_cross_tenant_walk import FOREIGN, _skip_reason
@@ -111,6 +112,8 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(
     """axe-core finds no serious or critical WCAG 2.1 A/AA problem on any page any role can open."""
     started = time.monotonic()
     world = build_world(django_capture_on_commit_callbacks)
+    # Office A publishes its profile, so its public page is there to check; office B's stays a draft.
+    office_profile_publish(profile=world.a.objects["profile"], acting_user=world.a.staff)
     roles = {
         "anonymous": None, "candidate": world.a.candidate.user, "office staff": world.a.staff,
         "focus-group leader": world.a.leader, "focus-group member": world.a.member, "exam staff": world.exam_staff,
