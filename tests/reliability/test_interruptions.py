@@ -8,13 +8,16 @@ import time
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
+from accounts.roles import Role
 from config.celery import app
 from core import clock
 from placement.models import Assignment, Candidate, LandOffice, PlacementRun, PreferenceEntry, PreferenceList, Vacancy
 from placement.services.common import PlacementError
 from tests.conftest import require_service
-from tests.factories import LandOfficeFactory
+from tests.factories import LandOfficeFactory, make_user
 
 CANDIDATES = 3000
 OFFICES = 120
@@ -92,3 +95,40 @@ def test_a_run_killed_while_solving_saves_nothing_and_can_be_started_again(world
     assert again.status == PlacementRun.Status.SUCCEEDED
     assert Assignment.objects.filter(run=again).count() == CANDIDATES + len(world.candidates)
     assert not Assignment.objects.filter(run=run).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_whose_database_connection_is_cut_mid_write_gets_the_error_page_and_saves_nothing(world):
+    """The server ends the request's session between two writes: the site's 500 page, and neither write stays."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL (set DATABASE_URL) to end a database session from outside")
+    import psycopg
+
+    world.close_preferences()
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user(Role.EXAM_STAFF))
+    database = settings.DATABASES["default"]
+    backend_pid = connection.cursor().connection.info.backend_pid
+    cut, seen = [], []
+
+    def cut_after_the_run_is_inserted(execute, sql, params, many, context):
+        # The run's row is written; the audit entry that follows in the same transaction finds the session gone.
+        if sql.startswith('INSERT INTO "placement_placementrun"'):
+            seen.append(sql)
+        elif seen and not cut and sql.startswith('INSERT INTO "auditlog_logentry"'):
+            with psycopg.connect(host=database.get("HOST") or "127.0.0.1", port=database.get("PORT") or 5432,
+                                 user=database.get("USER") or "", password=database.get("PASSWORD") or None,
+                                 dbname=database["NAME"], autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
+            cut.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(cut_after_the_run_is_inserted):
+        response = client.post(reverse("placement:run_list", kwargs={"pk": world.cycle.pk}),
+                               {"policy": "exam_rank", "exam_weight": "1", "seed": "3"})
+    connection.close()
+    assert cut, "the request never reached its second write"
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "系統發生錯誤" in body and "Server error" in body
+    assert not PlacementRun.objects.exists()
