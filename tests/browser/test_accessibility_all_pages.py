@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts.access import PUBLIC, audience_for_key, user_may_reach
 from accounts.urlwalk import iter_endpoints
 from offices.services import office_profile_publish
+from tests.browser.csp_watch import watch_csp
 from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.security.conftest import build_world
 from tests.security.test_cross_tenant_walk import FOREIGN, _skip_reason
@@ -126,6 +127,8 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(
         pages = _html_pages(world, user, paths, passed_over[role])
         counts[role] = len(pages)
         context = browser.new_context()
+        # Every page of every role is also held to the Content-Security-Policy (tests/browser/conftest.py checks).
+        watch_csp(context)
         page = context.new_page()
         try:
             for language, selection in (("zh-hant", pages), ("en", pages[:ENGLISH_PAGES])):
