@@ -173,6 +173,8 @@ class PreferenceList(models.Model):
     submitted_sha256 = models.CharField(_("hash of the submitted list"), max_length=64, blank=True)
     # A list still unsubmitted when the preference phase ends is submitted for the candidate, as the page promises.
     submitted_automatically = models.BooleanField(_("submitted automatically at the deadline"), default=False)
+    # The submitted hash whose receipt was emailed, so a task run twice (or retried) emails each receipt once.
+    receipt_sent_sha256 = models.CharField(_("hash whose receipt was emailed"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("preference list")

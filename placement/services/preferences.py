@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -130,18 +130,33 @@ def preference_lists_submit_at_deadline(*, cycle: ExamCycle) -> int:
 
 
 def preference_lists_auto_submitted_notify(*, preference_list_ids: list[int]) -> int:
-    """Email each candidate whose list was submitted for them at the deadline its receipt; return the number sent."""
+    """Email each candidate whose list was submitted for them at the deadline its receipt; return the number sent.
+
+    Each receipt is claimed before it is sent (the list's submitted hash is recorded as emailed), so running the
+    task twice, or two workers at once, emails it once; a send that fails gives the claim back for a retry.
+    """
     preference_lists = (PreferenceList.objects.filter(pk__in=preference_list_ids, submitted_automatically=True)
+                        .exclude(receipt_sent_sha256=F("submitted_sha256"))
                         .select_related("candidate__cycle").prefetch_related("entries__office").order_by("pk"))
-    messages = []
+    sent = 0
+    connection = get_connection()
     with translation.override(settings.LANGUAGE_CODE):
         for preference_list in preference_lists:
+            claimed = PreferenceList.objects.filter(pk=preference_list.pk).exclude(
+                receipt_sent_sha256=F("submitted_sha256")).update(receipt_sent_sha256=F("submitted_sha256"))
+            if not claimed:
+                continue
             offices = [entry.office for entry in sorted(preference_list.entries.all(), key=lambda e: e.position)]
             context = {"preference_list": preference_list, "candidate": preference_list.candidate,
                        "offices": offices, "site_url": settings.SITE_URL}
-            messages.append(EmailMessage(
+            message = EmailMessage(
                 render_to_string("placement/email/auto_submitted_subject.txt", context).strip(),
                 render_to_string("placement/email/auto_submitted_body.txt", context),
-                to=[preference_list.candidate.email],
-            ))
-    return get_connection().send_messages(messages) or 0
+                to=[preference_list.candidate.email], connection=connection,
+            )
+            try:
+                sent += message.send()
+            except Exception:
+                PreferenceList.objects.filter(pk=preference_list.pk).update(receipt_sent_sha256="")
+                raise
+    return sent

@@ -227,17 +227,7 @@ def test_every_task_of_our_apps_has_a_scenario():
     assert our_tasks() == set(SCENARIOS)
 
 
-# Known defect: nothing records that a candidate's auto-submitted receipt went out (PreferenceList has no field for
-# it), so a redelivered batch emails every candidate again. Fixing it needs a migration in placement; strict, so
-# this turns red once it is fixed and the mark can go.
-KNOWN_DUPLICATES = {"placement.tasks.preference_lists_auto_submitted_notify_task"}
-
-
-@pytest.mark.parametrize("task_name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="the receipt is emailed again"))
-    if name in KNOWN_DUPLICATES else name
-    for name in sorted(SCENARIOS)
-])
+@pytest.mark.parametrize("task_name", sorted(SCENARIOS))
 def test_a_task_run_twice_changes_nothing_the_second_time(task_name, request, django_capture_on_commit_callbacks):
     args = SCENARIOS[task_name](request)
     mail.outbox.clear()
