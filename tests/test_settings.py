@@ -171,3 +171,9 @@ def test_production_answers_with_every_security_header():
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "same-origin" and "camera=()" in headers["Permissions-Policy"]
+
+
+def test_a_task_is_not_handed_to_a_second_worker_while_the_longest_one_still_runs():
+    """Late acknowledgement redelivers after the visibility timeout, which must outlast a transcode."""
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.MEDIA_TRANSCODE_TIMEOUT_SECONDS

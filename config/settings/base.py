@@ -265,7 +265,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # An unreachable broker is noticed in seconds (core.queue checks it before a write commits), not after the
 # default retries that held a request for 19 s.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+# With late acknowledgement, Redis hands a task whose worker died to another worker after the visibility timeout;
+# it must outlast the longest task (a transcode), or a task still running would be delivered twice. Claims make
+# a second delivery harmless, and the sweepers recover lost runs and uploads sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "visibility_timeout": MEDIA_TRANSCODE_TIMEOUT_SECONDS + 15 * 60,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
