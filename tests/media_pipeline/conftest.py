@@ -170,14 +170,8 @@ def serve_over_tls(server: ThreadingHTTPServer, folder: Path) -> Path:
     return cert
 
 
-@pytest.fixture(params=["http", "https"])
-def youtube_api(request, settings, tmp_path):
-    """Point the real API client at a loopback server and give it a key, over HTTP and over HTTPS.
-
-    The HTTPS server has a self-signed certificate that only YOUTUBE_API_CA_CERTS makes trusted.
-    """
-    fake = FakeYouTube()
-
+def fake_youtube_server(fake: FakeYouTube) -> ThreadingHTTPServer:
+    """Return a loopback HTTP server (not yet serving) that answers the YouTube Data API from `fake`."""
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - the name BaseHTTPRequestHandler calls.
             parts = urlsplit(self.path)
@@ -192,7 +186,17 @@ def youtube_api(request, settings, tmp_path):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+
+@pytest.fixture(params=["http", "https"])
+def youtube_api(request, settings, tmp_path):
+    """Point the real API client at a loopback server and give it a key, over HTTP and over HTTPS.
+
+    The HTTPS server has a self-signed certificate that only YOUTUBE_API_CA_CERTS makes trusted.
+    """
+    fake = FakeYouTube()
+    server = fake_youtube_server(fake)
     if request.param == "https":
         settings.YOUTUBE_API_CA_CERTS = str(serve_over_tls(server, tmp_path))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -5,10 +5,7 @@ the periodic tasks overlap when one runs long. Each scenario below sets up work 
 task, takes a snapshot of every row of our apps and of the sent mail, runs it again and compares.
 """
 import datetime as dt
-import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.apps import apps
@@ -24,7 +21,7 @@ from placement.models import Assignment, PlacementRun, PreferenceList, Publicati
 from placement.services.notifications import publication_emails_plan
 from placement.services.publications import publication_create
 from tests.conftest import require_service
-from tests.media_pipeline.conftest import FakeYouTube
+from tests.media_pipeline.conftest import FakeYouTube, fake_youtube_server
 from tests.media_pipeline.factories import YOUTUBE_ID, upload_started, youtube_link
 
 pytestmark = pytest.mark.django_db
@@ -122,22 +119,7 @@ def _youtube_api(request) -> None:
     """Answer the YouTube Data API from a loopback server that knows the factories' video as public."""
     fake = FakeYouTube()
     fake.add(YOUTUBE_ID)
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the name BaseHTTPRequestHandler calls.
-            parts = urlsplit(self.path)
-            status, body = fake.answer(parts.path, parse_qs(parts.query))
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = fake_youtube_server(fake)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     request.addfinalizer(server.server_close)
     request.addfinalizer(server.shutdown)
