@@ -17,6 +17,7 @@ urlpatterns = [
     path("practice/", include("practice.urls")),
     path("portfolio/", include("portfolios.urls")),
     path("focus-groups/", include("focusgroups.urls")),
+    path("", include("privacy.urls")),
     path("history/", include("core.history_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,7 +6,9 @@ imports every installed app's `site` module and merges them here. Every name in 
 - `ACCESS`: the app's rows of the access table, {URL key: audience} (accounts/access.py explains both);
 - `OPTIONAL_ACCESS_KEYS`: keys of URLs that exist only when an optional integration is configured;
 - `NAVIGATION`: the app's links in the main menu, as NavigationEntry items;
-- `home_panels(request)` and `dashboard_panels(request)`: the Panels the app shows on those pages.
+- `home_panels(request)` and `dashboard_panels(request)`: the Panels the app shows on those pages;
+- `PERSONAL_DATA`: the app's PersonalDataContributor items, which export and erase what it holds about a
+  candidate (the privacy app calls them, so it never reads another app's models itself).
 
 This module imports no app, so any app (accounts included) may read the merged results without an import cycle,
 and the shell shows every app's pages without importing any of them.
@@ -52,11 +54,45 @@ _site_modules: tuple[ModuleType, ...] = ()
 _access_table: Mapping[str, frozenset[str]] = MappingProxyType({})
 _optional_access_keys: frozenset[str] = frozenset()
 _navigation: tuple[NavigationEntry, ...] = ()
+_personal_data: tuple["PersonalDataContributor", ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file in the default storage that belongs in a candidate's data archive, and its path in the archive."""
+
+    name: str
+    archive_path: str
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What one contributor holds about a candidate: JSON-able data and the stored files that go with it."""
+
+    data: object
+    files: tuple[StoredFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonalDataContributor:
+    """One app's part of a candidate's personal data: how to export it and how to erase it.
+
+    `export(candidate)` returns a PersonalData. `erase(candidate)` removes or blanks the rows inside the caller's
+    transaction and returns the names of the files in the default storage to delete once it commits (a rollback
+    must keep them). `models` names ("app_label.ModelName") every model with a foreign key to the candidate that
+    the contributor answers for, whether it exports, erases or deliberately keeps it, so a test can tell when a
+    new model is forgotten.
+    """
+
+    key: str
+    models: tuple[str, ...]
+    export: Callable[[object], PersonalData]
+    erase: Callable[[object], list[str]]
 
 
 def discover() -> None:
     """Import every installed app's `site` module and merge what they contribute."""
-    global _site_modules, _access_table, _optional_access_keys, _navigation
+    global _site_modules, _access_table, _optional_access_keys, _navigation, _personal_data
     _site_modules = tuple(
         import_module(f"{app_config.name}.{SITE_MODULE}")
         for app_config in apps.get_app_configs()
@@ -70,6 +106,7 @@ def discover() -> None:
         (entry for module in _site_modules for entry in getattr(module, "NAVIGATION", ())),
         key=lambda entry: entry.position,
     ))
+    _personal_data = tuple(entry for module in _site_modules for entry in getattr(module, "PERSONAL_DATA", ()))
 
 
 def merge_access_tables(site_modules: Iterable[ModuleType]) -> dict[str, frozenset[str]]:
@@ -101,6 +138,11 @@ def optional_access_keys() -> frozenset[str]:
 def navigation_entries() -> tuple[NavigationEntry, ...]:
     """Return every app's menu entries in menu order."""
     return _navigation
+
+
+def personal_data_contributors() -> tuple[PersonalDataContributor, ...]:
+    """Return every app's personal-data contributors, in INSTALLED_APPS order (apps a later one builds on first)."""
+    return _personal_data
 
 
 def home_panels(request: HttpRequest) -> list[Panel]:

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import LEADER, MEMBER
 from accounts.roles import Role
-from core.registry import NavigationEntry, Panel
+from core.registry import NavigationEntry, Panel, PersonalDataContributor
 
+from . import personal_data
 from .site_questions import ACCESS as QUESTION_ACCESS
 from .site_questions import NAVIGATION as QUESTION_NAVIGATION
 
@@ -43,6 +44,18 @@ ACCESS = {
     "focusgroups:record_export": LEADERS,
     **QUESTION_ACCESS,
 }
+
+
+# What the focus groups hold about a candidate, exported and erased for the privacy app.
+PERSONAL_DATA = [
+    PersonalDataContributor(
+        key="focusgroups",
+        models=("focusgroups.RosterEntry", "focusgroups.Rating", "focusgroups.Submission", "focusgroups.VideoNote",
+                "focusgroups.Outcome", "focusgroups.CandidateQuestion"),
+        export=personal_data.candidate_export,
+        erase=personal_data.candidate_erase,
+    ),
+]
 
 NAVIGATION = [
     NavigationEntry("focusgroups:my_groups", _("Focus groups"), position=44),

@@ -2,7 +2,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import CANDIDATE, EXAM_STAFF, LEADER, MEMBER, OFFICE_STAFF, SIGNED_IN
-from core.registry import NavigationEntry
+from core.registry import NavigationEntry, PersonalDataContributor
+
+from . import personal_data
 
 # Which candidate's or office's items a user reaches is scoped in media_pipeline/access.py: candidates manage their
 # own, office staff their offices'; watching is wider.
@@ -27,6 +29,17 @@ ACCESS = {
     "media_pipeline:evidence_remove": frozenset({CANDIDATE}),
     "media_pipeline:evidence_attach": frozenset({CANDIDATE}),
 }
+
+
+# A candidate's videos and evidence files, exported and erased for the privacy app.
+PERSONAL_DATA = [
+    PersonalDataContributor(
+        key="media_pipeline",
+        models=("media_pipeline.Video", "media_pipeline.EvidenceFile"),
+        export=personal_data.candidate_export,
+        erase=personal_data.candidate_erase,
+    ),
+]
 
 NAVIGATION = [
     NavigationEntry("media_pipeline:my_videos", _("My videos"), position=20),

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import CANDIDATE, EXAM_STAFF, LEADER, OFFICE_STAFF, SIGNED_IN
 from accounts.models import Invitation
 from accounts.roles import OFFICE_ROLES, Role
-from core.registry import NavigationEntry, Panel
+from core.registry import NavigationEntry, Panel, PersonalDataContributor
 
-from . import selectors
+from . import personal_data, selectors
 
 ACCESS = {
     "placement:office_detail": frozenset({SIGNED_IN}),
@@ -42,6 +42,18 @@ ACCESS = {
     "placement:deferral_decide": frozenset({EXAM_STAFF}),
     "placement:late_vacancy_decide": frozenset({EXAM_STAFF}),
 }
+
+# What placement holds about a candidate, exported and erased for the privacy app (placement/personal_data.py
+# says what an erasure keeps for the published result).
+PERSONAL_DATA = [
+    PersonalDataContributor(
+        key="placement",
+        models=("placement.PreferenceList", "placement.SuitabilityScore", "placement.Assignment",
+                "placement.PlaceResponse", "placement.CandidateDataView"),
+        export=personal_data.candidate_export,
+        erase=personal_data.candidate_erase,
+    ),
+]
 
 
 def current_cycle_url_kwargs(request) -> dict | None:

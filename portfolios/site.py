@@ -6,7 +6,9 @@ member, at an office where they hold that role, the portfolios of the candidates
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import CANDIDATE, LEADER, MEMBER
-from core.registry import NavigationEntry
+from core.registry import NavigationEntry, PersonalDataContributor
+
+from . import personal_data
 
 ACCESS = {
     "portfolios:mine": frozenset({CANDIDATE}),
@@ -20,6 +22,17 @@ ACCESS = {
     "portfolios:office_portfolios": frozenset({LEADER, MEMBER}),
     "portfolios:office_portfolio": frozenset({LEADER, MEMBER}),
 }
+
+
+# A candidate's portfolio texts and consents, exported and erased for the privacy app.
+PERSONAL_DATA = [
+    PersonalDataContributor(
+        key="portfolios",
+        models=("portfolios.Portfolio", "portfolios.PortfolioConsent", "portfolios.PortfolioVisit"),
+        export=personal_data.candidate_export,
+        erase=personal_data.candidate_erase,
+    ),
+]
 
 NAVIGATION = [
     NavigationEntry("portfolios:mine", _("My portfolio"), position=25),

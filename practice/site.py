@@ -5,7 +5,9 @@ Which office's bank a user writes and whose attempts and answers a candidate rea
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import CANDIDATE, LEADER, MEMBER, OFFICE_STAFF, SIGNED_IN
-from core.registry import NavigationEntry
+from core.registry import NavigationEntry, PersonalDataContributor
+
+from . import personal_data
 
 ACCESS = {
     "practice:question_bank": frozenset({OFFICE_STAFF}),
@@ -29,6 +31,17 @@ ACCESS = {
     # The candidate who answered, and the focus groups of the offices they consent to.
     "practice:answer_file": frozenset({CANDIDATE, LEADER, MEMBER}),
 }
+
+
+# A candidate's practice attempts and task answers, exported and erased for the privacy app.
+PERSONAL_DATA = [
+    PersonalDataContributor(
+        key="practice",
+        models=("practice.PracticeAttempt", "practice.TaskAnswer"),
+        export=personal_data.candidate_export,
+        erase=personal_data.candidate_erase,
+    ),
+]
 
 NAVIGATION = [
     NavigationEntry("practice:question_bank", _("Question bank"), position=36),

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "portfolios",
     # After the apps it builds on, so its demo data loads after theirs.
     "focusgroups",
+    # Last: it exports and erases what every app above holds about a candidate, through their site modules.
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -41,9 +41,9 @@ def test_the_menu_keeps_its_order_across_apps():
         "dashboard", "offices:discovery", "media_pipeline:my_videos", "portfolios:mine",
         "focusgroups:candidate_groups", "media_pipeline:our_videos", "offices:our_profile", "practice:question_bank",
         "practice:task_answers", "accounts:invitation_list", "focusgroups:my_groups", "portfolios:evaluated",
-        "placement:preference_edit", "practice:my_practice", "placement:cycle_detail",
+        "placement:preference_edit", "practice:my_practice", "privacy:mine", "placement:cycle_detail",
         "placement:cycle_candidate_list", "placement:run_list", "placement:cycle_results", "offices:profile_list",
-        "history:log", "admin:index",
+        "history:log", "privacy:erasures", "admin:index",
     ]
 
 
