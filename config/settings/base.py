@@ -269,10 +269,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 # With late acknowledgement, Redis hands a task whose worker died to another worker after the visibility timeout;
 # it must outlast the longest task (a transcode), or a task still running would be delivered twice. Claims make
-# a second delivery harmless, and the sweepers recover lost runs and uploads sooner.
+# a second delivery harmless, and the sweepers recover lost runs and uploads sooner. The reliability suite shortens
+# it (CELERY_BROKER_VISIBILITY_TIMEOUT) to watch a killed worker's task come back within seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
-    "visibility_timeout": MEDIA_TRANSCODE_TIMEOUT_SECONDS + 15 * 60,
+    "visibility_timeout": env.int("CELERY_BROKER_VISIBILITY_TIMEOUT",
+                                  default=MEDIA_TRANSCODE_TIMEOUT_SECONDS + 15 * 60),
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_ACKS_LATE = True
