@@ -1,9 +1,22 @@
 """What the browser journeys share: an English browser of one's own, signing in, and datetime-local values."""
+import time
+
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.csp_watch import watch_csp
-from tests.factories import TEST_PASSWORD, current_totp_code
+from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, current_totp_code
+
+
+def settled_totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    """Return the current TOTP code, first waiting out the last seconds of its 30-second step.
+
+    The server accepts only the current step's code, and a browser needs a moment to send it: a code read in the
+    step's last seconds could arrive as the next step's, and the sign-in would fail for no reason of the site's.
+    """
+    if (left := 30 - time.time() % 30) < 4:
+        time.sleep(left + 0.1)
+    return current_totp_code(secret)
 
 
 def local_time(moment) -> str:
@@ -31,7 +44,7 @@ def sign_in(browser, live_server, user, *, totp: bool):
     page.locator("input[name=password]").fill(TEST_PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     if totp:
-        page.locator("input[name=code]").fill(current_totp_code())
+        page.locator("input[name=code]").fill(settled_totp_code())
         page.get_by_role("main").get_by_role("button").first.click()
     expect(page).to_have_url(f"{live_server.url}/dashboard/")
     return page

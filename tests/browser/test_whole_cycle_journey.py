@@ -34,9 +34,8 @@ from placement.models import Candidate, ExamCycle, LandOffice, PlacementRun, Pub
 from placement.services.preferences import preference_list_save, preference_list_submit
 from portfolios.services import portfolio_consent_set
 from tests.browser.csp_watch import watch_csp
-from tests.browser.journey import local_time
+from tests.browser.journey import local_time, settled_totp_code
 from tests.browser.screenshots import journey_screenshot
-from tests.factories import current_totp_code
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -98,7 +97,7 @@ class Journey:
         page.locator("input[name=password]").fill(password)
         page.get_by_role("main").get_by_role("button", name=self.t("Sign in")).click()
         if totp_secret:
-            page.locator("input[name=code]").fill(current_totp_code(totp_secret))
+            page.locator("input[name=code]").fill(settled_totp_code(totp_secret))
             page.get_by_role("main").get_by_role("button", name=self.t("Sign in")).click()
         expect(page).to_have_url(self.url("/dashboard/"))
         return page
