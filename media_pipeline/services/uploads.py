@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.audit import audit_event
-from core.queue import enqueue
+from core.queue import QueueUnavailable, broker_check, enqueue
 from placement.models import Candidate, LandOffice
 
 from ..integrations import ffprobe, s3
@@ -160,6 +160,9 @@ def video_upload_receive(*, video: Video, stream, content_length: int | None, ac
     declared = video.size_bytes or 0
     if content_length is not None and content_length != declared:
         raise MediaError(problem_message("size_mismatch", {"size": content_length, "declared": declared}))
+    # A file that arrives is queued for processing; with the broker down, refuse before reading the body, so the
+    # upload can simply be sent again later instead of leaving the video locked as receiving.
+    broker_check()
     key = _fresh_key()
     if not Video.objects.filter(pk=video.pk, state=Video.State.AWAITING_UPLOAD).update(
         state=Video.State.RECEIVING, file=key, state_changed_at=clock.now()
@@ -183,8 +186,16 @@ def video_upload_receive(*, video: Video, stream, content_length: int | None, ac
             file=name):
         name = ""
     video.file.name = name
-    if not name or not _arrival_record(video, from_state=Video.State.RECEIVING, size=reader.count, etag="",
-                                       acting_user=acting_user):
+    try:
+        arrived = bool(name) and _arrival_record(video, from_state=Video.State.RECEIVING, size=reader.count,
+                                                 etag="", acting_user=acting_user)
+    except QueueUnavailable:
+        # The broker went away while the file arrived: keep nothing, and let the owner send the file again.
+        _stored_delete(storage, {key, name} - {""})
+        Video.objects.filter(pk=video.pk, state=Video.State.RECEIVING, file=name).update(
+            state=Video.State.AWAITING_UPLOAD, state_changed_at=clock.now())
+        raise
+    if not arrived:
         # The video was removed, or swept as abandoned, while its file arrived.
         _stored_delete(storage, {key, name} - {""})
         raise UploadConflict(_("The upload was interrupted. Reload the page and upload the file again."))

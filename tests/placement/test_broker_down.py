@@ -89,3 +89,31 @@ def test_a_reachable_broker_takes_the_task(broker, settings):
     enqueue("placement.tasks.placement_runs_sweep_task")
     assert queue.llen("celery") == 1
     queue.delete("celery")
+
+
+def test_a_video_file_sent_with_the_broker_down_keeps_nothing_and_can_be_sent_again(db, broker, settings, tmp_path):
+    """The upload gets the 503 page; the video waits for its file again instead of staying locked as receiving."""
+    from django.test import Client
+
+    from media_pipeline.models import Video
+    from tests.factories import CandidateFactory, ExamCycleFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    candidate = CandidateFactory(cycle=ExamCycleFactory(is_current=True), user=make_user(Role.CANDIDATE))
+    client = Client()
+    client.force_login(candidate.user)
+    content = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100
+    start = client.post(reverse("media_pipeline:my_video_upload_start"),
+                        {"title": "閉合導線", "file_name": "traverse.mp4", "size": len(content),
+                         "content_type": "video/mp4"}).json()
+    broker(UNREACHABLE)
+    response = client.put(start["upload"]["url"], content, content_type="application/octet-stream")
+    assert response.status_code == 503
+    video = Video.objects.get(pk=start["video"])
+    assert video.state == Video.State.AWAITING_UPLOAD
+    assert not list((tmp_path / "media").rglob("*.*"))
+    # Once the broker is back, the same upload goes through.
+    broker("memory://")
+    response = client.put(start["upload"]["url"], content, content_type="application/octet-stream")
+    assert response.status_code == 200, response.content
+    assert Video.objects.get(pk=video.pk).state == Video.State.UPLOADED
