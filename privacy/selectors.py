@@ -1,11 +1,13 @@
 """The reads of the privacy pages, each in a fixed number of queries."""
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+
+from placement.models import PlacementRun, Publication
 
 from .access import own_candidacies
 from .models import DataExport, Erasure
-from .rules import erasure_allowed, erasure_opens_at
+from .rules import ACTIVE_RUN_STATES, erasure_allowed, erasure_opens_at
 
 
 @dataclass
@@ -22,6 +24,9 @@ class CandidacyPrivacy:
 def candidacy_privacy_list(user) -> list[CandidacyPrivacy]:
     """Return the user's candidacies, newest cycle first, with their latest archive and the erasure rule's answer."""
     candidates = (own_candidacies(user).select_related("cycle", "erasure")
+                  .annotate(cycle_published=Exists(Publication.objects.filter(cycle=OuterRef("cycle_id"))),
+                            cycle_run_active=Exists(PlacementRun.objects.filter(cycle=OuterRef("cycle_id"),
+                                                                                status__in=ACTIVE_RUN_STATES)))
                   .prefetch_related(Prefetch("data_exports", queryset=DataExport.objects.order_by("-requested_at",
                                                                                                 "-pk")))
                   .order_by("-cycle__year", "-pk"))
@@ -30,8 +35,11 @@ def candidacy_privacy_list(user) -> list[CandidacyPrivacy]:
         exports = list(candidate.data_exports.all())
         erasure = getattr(candidate, "erasure", None)
         rows.append(CandidacyPrivacy(candidate=candidate, export=exports[0] if exports else None, erasure=erasure,
-                                     erasure_allowed=erasure_allowed(candidate.cycle),
-                                     erasure_opens_at=erasure_opens_at(candidate.cycle)))
+                                     erasure_allowed=erasure_allowed(candidate.cycle,
+                                                                     published=candidate.cycle_published,
+                                                                     run_active=candidate.cycle_run_active),
+                                     erasure_opens_at=erasure_opens_at(candidate.cycle,
+                                                                       published=candidate.cycle_published)))
     return rows
 
 

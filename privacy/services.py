@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+from contextlib import closing
 from datetime import timedelta
 
 from django.core.files import File
@@ -97,6 +98,18 @@ def data_export_build(*, export_id: int) -> None:
         default_storage.delete(name)
 
 
+def stored_file_stream(name: str):
+    """Open a file of the default storage to read in chunks: the local file itself, or S3's streaming body.
+
+    django-storages' own S3 file object reads the whole object into memory first (AWS_S3_MAX_MEMORY_SIZE is 0, so
+    its buffer never spills to disk), which a video of a few GiB must never do.
+    """
+    try:
+        return open(default_storage.path(name), "rb")  # noqa: SIM115 - the caller closes it.
+    except NotImplementedError:
+        return default_storage.bucket.Object(default_storage._normalize_name(name)).get()["Body"]
+
+
 def _archive_write(export: DataExport) -> tuple[str, int]:
     candidate = export.candidate
     sections, files = personal_data_collect(candidate)
@@ -110,7 +123,7 @@ def _archive_write(export: DataExport) -> tuple[str, int]:
                 # Videos and images are compressed already; storing them saves the worker's time.
                 info = zipfile.ZipInfo(f"files/{stored.archive_path}", date_time=clock.now().timetuple()[:6])
                 info.compress_type = zipfile.ZIP_STORED
-                with default_storage.open(stored.name, "rb") as source, \
+                with closing(stored_file_stream(stored.name)) as source, \
                         archive.open(info, "w", force_zip64=True) as target:
                     shutil.copyfileobj(source, target, COPY_CHUNK)
                 DataExport.objects.filter(pk=export.pk).update(progress=min(95, 95 * index // len(files)))

@@ -47,6 +47,17 @@ def _uploads(w):
     return [{"pk": w.b.objects["candidate_upload"].pk}, {"pk": w.b.objects["office_upload"].pk}]
 
 
+def _candidate_2_export(w):
+    """A finished archive of candidate 2's data."""
+    from core import clock
+    from privacy.models import DataExport
+
+    export, _created = DataExport.objects.get_or_create(
+        candidate=w.b.candidate, defaults={"requested_at": clock.now(), "state": DataExport.State.READY,
+                                           "file": "privacy/exports/candidate-2.zip", "size_bytes": 1})
+    return [{"pk": export.pk}]
+
+
 def _b_code(w):
     return [{"code": w.b.office.code}]
 
@@ -165,6 +176,10 @@ FOREIGN = {
     "placement:outcomes_export": lambda w: [{"pk": w.past_cycle.pk, "kind": "outcomes", "fmt": "csv"}],
     "placement:deferral_decide": lambda w: [{"pk": w.b.objects["place_response"].pk}],
     "placement:late_vacancy_decide": lambda w: [{"pk": w.b.objects["late_vacancy"].pk}],
+    # A candidate's data archive and its erasure answer to that candidate's own account only.
+    "privacy:export_request": lambda w: [{"pk": _candidate_2(w)}, {"pk": w.b.objects["past_candidate"].pk}],
+    "privacy:export_download": _candidate_2_export,
+    "privacy:erase": lambda w: [{"pk": _candidate_2(w)}, {"pk": w.b.objects["past_candidate"].pk}],
     "accounts:invitation_resend": lambda w: [{"pk": w.invitation.pk}],
     "accounts:invitation_revoke": lambda w: [{"pk": w.invitation.pk}],
 }

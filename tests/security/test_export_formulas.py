@@ -28,7 +28,8 @@ RISKY = ['=HYPERLINK("//x.tw","點我")', "+886-2-1234", "-1+1", "@SUM(A1)", "\t
 COVERED = {"placement:cycle_export", "placement:cycle_import_template", "placement:outcomes_export",
            "focusgroups:record_export", "practice:bank_export"}
 # Downloads that are not tables, so no spreadsheet opens them.
-NOT_TABLES = {"mfa_download_recovery_codes"}
+# A candidate's data archive is a ZIP of JSON and their own files, not a table a spreadsheet opens.
+NOT_TABLES = {"mfa_download_recovery_codes", "privacy:export_request", "privacy:export_download"}
 # What in a view's source shows that it answers with a table.
 TABLE_WRITERS = ("write_table(", "import_template(", "text/csv", "XLSX_CONTENT_TYPE", "Workbook(", "csv.writer(")
 
