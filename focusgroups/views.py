@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.history_views import history_row
 from media_pipeline import selectors as media_selectors
 from placement import selectors as placement_selectors
-from placement.models import LandOffice
+from placement.models import CandidateDataView, LandOffice
+from placement.services.access_log import candidate_data_view_record
 from placement.tabular import FORMATS, write_table
 from portfolios.selectors import consenting_candidate_ids, portfolio_page
 from practice.selectors import task_answers_for_office
@@ -317,6 +318,8 @@ def score_list(request, pk):
 
 
 def _score_page(request, group, candidate, *, status=200):
+    candidate_data_view_record(viewer=request.user, candidates=candidate, what=CandidateDataView.What.SCORING,
+                               url_name=request.resolver_match.view_name)
     view = selectors.ratings_for_member(group=group, candidate=candidate, user=request.user)
     criteria = _localised(selectors.criteria_of(group), request)
     videos = list(media_selectors.video_list_for_evaluators(candidate=candidate))
@@ -494,6 +497,8 @@ def result_detail(request, pk, candidate_id):
         messages.info(request, _("The aggregate is ready once every member has submitted, or when you close "
                                  "scoring."))
         return redirect("focusgroups:results", pk=group.pk)
+    candidate_data_view_record(viewer=request.user, candidates=candidate, what=CandidateDataView.What.SCORING,
+                               url_name=request.resolver_match.view_name)
     result = selectors.aggregate_of(group).result_for(candidate.pk)
     criteria = _localised(selectors.criteria_of(group), request)
     by_rater = selectors.ratings_by_rater(group, candidate=candidate)

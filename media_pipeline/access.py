@@ -121,4 +121,5 @@ def evidence_get_for_manage(user, pk: int) -> EvidenceFile:
 
 
 def evidence_get_for_view(user, pk: int) -> EvidenceFile:
-    return get_object_or_404(evidence_viewable_by(user), pk=pk)
+    # The candidate comes along for the access log, which records who other than them opened the file.
+    return get_object_or_404(evidence_viewable_by(user).select_related("candidate"), pk=pk)

@@ -1,6 +1,7 @@
 """Reads for the media pages; each fixes its query shape so a list never grows queries with its rows."""
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from placement.access_log import entries_about
 from placement.models import Candidate, LandOffice
 from placement.phases import submissions_open
 
@@ -55,3 +56,14 @@ def evidence_counts_for_candidates(*, candidate_ids) -> dict[int, int]:
     """Return how many evidence files each of these candidates has (absent: none)."""
     return dict(EvidenceFile.objects.filter(candidate_id__in=list(candidate_ids)).order_by()
                 .values("candidate_id").annotate(total=Count("pk")).values_list("candidate_id", "total"))
+
+
+def candidate_history_condition(candidate: Candidate) -> Q:
+    """Return the condition for the audit entries about a candidate's videos and evidence files.
+
+    Most video events name the video only, not its owner, so the candidate's access log finds them through the
+    candidate's rows; a removed video's earlier entries are left out with it, and its removal entry names the
+    candidate (services.shared.video_owner_data).
+    """
+    return (entries_about(Video, Video.objects.filter(candidate=candidate))
+            | entries_about(EvidenceFile, EvidenceFile.objects.filter(candidate=candidate)))

@@ -10,6 +10,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from placement.models import CandidateDataView
+from placement.services.access_log import candidate_data_view_record
+
 from . import access, selectors
 from .forms import EvidenceAttachForm, EvidenceForm, UploadStartForm, YouTubeLinkForm
 from .models import Video
@@ -175,10 +178,18 @@ def video_upload_finish(request, pk):
 
 # ---- One video -------------------------------------------------------------------------------------------------
 
+def _record_video_view(request, video: Video) -> None:
+    """Record in the access log that someone watched a candidate's video (an office's own videos are public)."""
+    if video.candidate_id:
+        candidate_data_view_record(viewer=request.user, candidates=video.candidate,
+                                   what=CandidateDataView.What.VIDEO, url_name=request.resolver_match.view_name)
+
+
 @require_GET
 def video_detail(request, pk):
     """Show one video in a player (HTML5 for files, YouTube's privacy-enhanced embed for links)."""
     video = access.video_get_for_watch(request.user, pk)
+    _record_video_view(request, video)
     may_manage = access.video_may_manage(request.user, video)
     back = _video_list_url(video) if may_manage else None
     publish = None
@@ -310,6 +321,8 @@ def video_file(request, pk):
     video = access.video_get_for_watch(request.user, pk)
     if video.kind != Video.Kind.UPLOAD or video.state != Video.State.READY:
         raise Http404
+    # The player fetches a file in many range requests; the access log's dedupe window keeps them one row.
+    _record_video_view(request, video)
     try:
         uploads.video_original_check(video=video)
     except MediaError as error:
@@ -369,6 +382,8 @@ def my_evidence(request):
 @require_GET
 def evidence_file(request, pk):
     item = access.evidence_get_for_view(request.user, pk)
+    candidate_data_view_record(viewer=request.user, candidates=item.candidate, what=CandidateDataView.What.EVIDENCE,
+                               url_name=request.resolver_match.view_name)
     # PDFs download rather than open inline, so a crafted document never runs in the site's origin.
     return _serve_stored(request, item.file.name, item.content_type, attachment=not item.is_image)
 

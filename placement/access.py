@@ -33,6 +33,17 @@ def candidate_get_for_user(user, pk: int) -> Candidate:
     return get_object_or_404(candidates_for_user(user).select_related("cycle", "user"), pk=pk)
 
 
+def may_read_access_log(user) -> bool:
+    """Return whether a user may read candidates' access logs: examination staff only, never the candidate."""
+    return Role.EXAM_STAFF in user.roles
+
+
+def candidate_get_for_access_log(user, pk: int) -> Candidate:
+    """Return a candidate whose access log the user may read; anyone but examination staff gets a 404."""
+    candidates = Candidate.objects.all() if may_read_access_log(user) else Candidate.objects.none()
+    return get_object_or_404(candidates.select_related("cycle"), pk=pk)
+
+
 def office_get_for_user(user, code: str) -> LandOffice:
     return get_object_or_404(offices_for_user(user), code=code)
 

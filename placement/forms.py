@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import MultipleFileField
 
 from .geo import TAIWAN_COUNTIES, TOWNSHIPS, place_name
-from .models import PHASE_DEADLINE_FIELDS, ExamCycle, PlacementRun, PlaceResponse
+from .models import PHASE_DEADLINE_FIELDS, CandidateDataView, ExamCycle, PlacementRun, PlaceResponse
 from .services.candidates import residence_problem
 
 
@@ -176,3 +176,12 @@ class RoundForm(forms.Form):
                                      decimal_places=3, initial=Decimal("0.7"))
     seed = forms.IntegerField(label=_("Lottery seed"), required=False, min_value=0,
                               help_text=_("Empty: drawn at random and recorded, so the round can be replayed."))
+
+
+class AccessLogFilterForm(forms.Form):
+    """The access log's filters: part of the viewer's email address, and views of one kind or changes only."""
+
+    viewer = forms.CharField(label=_("Viewer"), required=False, max_length=254,
+                             help_text=_("All or part of the person's email address."))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[
+        ("", _("Views and changes")), ("change", _("Changes")), *CandidateDataView.What.choices])

@@ -518,3 +518,37 @@ class LateVacancy(models.Model):
 
     def __str__(self):
         return f"{self.office} +{self.seats} ({self.get_state_display()})"
+
+
+class CandidateDataView(models.Model):
+    """That someone other than the candidate opened a page showing one candidate's personal data, and when.
+
+    Changes are in the audit history (core.audit); this table holds what the history does not: reading. Rows are
+    written by placement.services.access_log, at most one per viewer, candidate and kind within a few minutes.
+    """
+
+    class What(models.TextChoices):
+        PROFILE = "profile", _("Exam record and contact details")
+        RESULT = "result", _("Placement result")
+        PORTFOLIO = "portfolio", _("Portfolio")
+        SCORING = "scoring", _("Focus group scoring")
+        VIDEO = "video", _("Video")
+        EVIDENCE = "evidence", _("Evidence file")
+
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                               verbose_name=_("viewer"))
+    # Kept as text too, like the audit history's actor, so the log still names a viewer whose account is deleted.
+    viewer_email = models.EmailField(_("viewer's email address"), blank=True)
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+", verbose_name=_("candidate"))
+    what = models.CharField(_("what was viewed"), max_length=16, choices=What.choices)
+    url_name = models.CharField(_("page"), max_length=100, blank=True)
+    viewed_at = models.DateTimeField(_("viewed at"))
+
+    class Meta:
+        verbose_name = _("view of a candidate's data")
+        verbose_name_plural = _("views of candidates' data")
+        ordering = ["-viewed_at", "-pk"]
+        indexes = [models.Index(fields=["candidate", "-viewed_at"], name="candidate_data_view_newest")]
+
+    def __str__(self):
+        return f"{self.viewer_email} {self.what} {self.candidate_id} {self.viewed_at:%Y-%m-%d %H:%M}"

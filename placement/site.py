@@ -17,6 +17,8 @@ ACCESS = {
     "placement:cycle_candidate_list": frozenset({EXAM_STAFF}),
     "placement:candidate_detail": frozenset({EXAM_STAFF, CANDIDATE}),
     "placement:candidate_result": frozenset({EXAM_STAFF, CANDIDATE}),
+    # Who saw or changed a candidate's data (issue #13): for the examination staff who answer for it.
+    "placement:candidate_access_log": frozenset({EXAM_STAFF}),
     "placement:preference_edit": frozenset({CANDIDATE}),
     "placement:residence_edit": frozenset({CANDIDATE}),
     "placement:office_placements": frozenset({OFFICE_STAFF, LEADER}),
@@ -72,7 +74,7 @@ NAVIGATION = [
                            "placement:late_vacancy_decide")),
     NavigationEntry(
         "placement:cycle_candidate_list", _("Candidates"), position=70, url_kwargs=current_cycle_url_kwargs,
-        pages=("placement:candidate_detail", "placement:candidate_result"),
+        pages=("placement:candidate_detail", "placement:candidate_result", "placement:candidate_access_log"),
     ),
     NavigationEntry("placement:run_list", _("Placement runs"), position=80, url_kwargs=current_cycle_url_kwargs,
                     pages=("placement:run_detail", "placement:run_compare", "placement:run_cancel",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/result/", views.candidate_result, name="candidate_result"),
+    path("candidates/<int:pk>/access-log/", views.candidate_access_log, name="candidate_access_log"),
     path("candidates/<int:pk>/result/answer/", views_reporting.place_answer, name="place_answer"),
     path("offices/<slug:code>/late-vacancies/", views_reporting.late_vacancy_report, name="late_vacancy_report"),
     path("cycles/<int:pk>/after-publication/", views_reporting.after_publication, name="after_publication"),

@@ -1,6 +1,7 @@
 import copy
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from core import clock
 
-from . import access, charts, selectors
+from . import access, access_log, charts, selectors
 from .columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS, SUITABILITY_COLUMNS, VACANCY_COLUMNS
 from .filters import CandidateFilter, ResultFilter
 from .forms import (
+    AccessLogFilterForm,
     DeadlinesForm,
     DeclineForm,
     DeferralForm,
@@ -24,7 +26,8 @@ from .forms import (
     RunForm,
 )
 from .import_templates import column_notes, import_template
-from .models import PHASE_ORDER, Phase, PlacementRun, Publication, Vacancy
+from .models import PHASE_ORDER, CandidateDataView, Phase, PlacementRun, Publication, Vacancy
+from .services.access_log import candidate_data_view_record
 from .services.candidates import candidate_residence_set
 from .services.common import PlacementError
 from .services.cycles import exam_cycle_set_deadlines
@@ -77,7 +80,26 @@ def _export_query(request) -> str:
 
 def candidate_detail(request, pk):
     candidate = access.candidate_get_for_user(request.user, pk)
-    return render(request, "placement/candidate_detail.html", {"candidate": candidate})
+    candidate_data_view_record(viewer=request.user, candidates=candidate, what=CandidateDataView.What.PROFILE,
+                               url_name=request.resolver_match.view_name)
+    return render(request, "placement/candidate_detail.html", {
+        "candidate": candidate, "may_read_access_log": access.may_read_access_log(request.user)})
+
+
+ACCESS_LOG_PER_PAGE = 50
+
+
+def candidate_access_log(request, pk):
+    """Show examination staff who saw or changed one candidate's data, newest first, filtered by viewer or kind."""
+    candidate = access.candidate_get_for_access_log(request.user, pk)
+    form = AccessLogFilterForm(request.GET or None)
+    criteria = form.cleaned_data if form.is_valid() else {}
+    timeline = access_log.candidate_access_timeline(candidate=candidate,
+                                                    viewer_email=criteria.get("viewer", "").strip(),
+                                                    kind=criteria.get("kind", ""))
+    page = Paginator(timeline, ACCESS_LOG_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "placement/candidate_access_log.html", {
+        "candidate": candidate, "form": form, "page": page, "rows": page.object_list})
 
 
 # The placement cycle -------------------------------------------------------------------------------------------------
@@ -451,6 +473,8 @@ def _result_filter(request, *, cycle, publication) -> ResultFilter:
 def candidate_result(request, pk):
     """Show one candidate their own published placement, with the engine's reasons in plain sentences."""
     candidate = access.candidate_get_for_user(request.user, pk)
+    candidate_data_view_record(viewer=request.user, candidates=candidate, what=CandidateDataView.What.RESULT,
+                               url_name=request.resolver_match.view_name)
     # The main placement's publication, or the supplementary round that placed the candidate since.
     place = selectors.candidate_place(candidate=candidate)
     publication = place.publication if place else selectors.current_publication(candidate.cycle)

@@ -21,7 +21,9 @@ from media_pipeline.services.evidence import evidence_add
 from media_pipeline.services.shared import MediaError
 from placement import access as placement_access
 from placement import selectors as placement_selectors
+from placement.models import CandidateDataView
 from placement.phases import submissions_open
+from placement.services.access_log import candidate_data_view_record
 
 from . import selectors
 from .forms import ConsentForm, StepFormSet, SummaryForm, VideoDescriptionForm
@@ -272,6 +274,8 @@ def office_portfolio(request, office_id, candidate_id):
     candidate = get_object_or_404(placement_selectors.candidates_with_ids(
         candidate_ids=selectors.consenting_candidate_ids([office.pk])), pk=candidate_id)
     portfolio_visit_record(candidate=candidate, office=office, viewer=request.user)
+    candidate_data_view_record(viewer=request.user, candidates=candidate, what=CandidateDataView.What.PORTFOLIO,
+                               url_name=request.resolver_match.view_name)
     return render(request, "portfolios/office_portfolio.html", {
         "office": office, "page": _portfolio_page(candidate),
         "back": reverse("portfolios:office_portfolios", kwargs={"office_id": office.pk})})

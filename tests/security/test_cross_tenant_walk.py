@@ -159,6 +159,8 @@ FOREIGN = {
     # Pages of the examination staff only: the objects are the cycle's, and none of the principals may reach them.
     "placement:cycle_detail": lambda w: [{"pk": w.cycle.pk}],
     "placement:cycle_candidate_list": lambda w: [{"pk": w.cycle.pk}],
+    # Who saw a candidate's data is for examination staff, not for the candidate themselves (candidate 1's own).
+    "placement:candidate_access_log": lambda w: [{"pk": w.a.candidate.pk}, {"pk": _candidate_2(w)}],
     "placement:cycle_import": lambda w: [{"pk": w.cycle.pk, "kind": "candidates"}],
     "placement:cycle_import_template": lambda w: [{"pk": w.cycle.pk, "kind": "candidates"}],
     "placement:cycle_export": lambda w: [{"pk": w.cycle.pk, "kind": "candidates"}],
