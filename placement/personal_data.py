@@ -3,15 +3,16 @@
 Erasing keeps what the published placement needs. The published rows (Assignment, Publication, PlacementRun with
 its snapshot) carry their own copies of the exam number and name and are immutable by database triggers, so they
 are never touched; the Candidate row stays because those rows point at it (PROTECT), with its exam number, score
-and rank, which the published result and its hashes rest on. The contact details (email, residence) are cleared,
-the name is masked, the preference entries are removed (the run's snapshot keeps the order it placed by), and
-the account is unlinked, then deleted when nothing else uses it.
+and rank, which the published result and its hashes rest on. The contact details (email, residence, the address
+the candidate invitation and the result email went to) are cleared, the name is masked, the preference entries are
+removed (the run's snapshot keeps the order it placed by), and the account is unlinked, then deleted when nothing
+else uses it.
 """
 from django.apps import apps
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from accounts.models import RoleGrant
+from accounts.models import Invitation, RoleGrant
 from accounts.roles import Role
 from core.audit import history_for
 from core.registry import PersonalData
@@ -27,6 +28,8 @@ from .models import (
 )
 
 MASK = "○"
+# What an erased address becomes where a row must keep a valid one ("invalid" is reserved: RFC 2606).
+ERASED_EMAIL = "erased@erased.invalid"
 
 
 def masked_name(name: str) -> str:
@@ -111,6 +114,9 @@ def candidate_erase(candidate: Candidate) -> list[str]:
     # The log of the result email keeps that it was sent and when, not where to.
     PublicationEmail.objects.filter(assignment__candidate=candidate).update(recipient="")
     user = candidate.user
+    # The invitation the import sent keeps the address it went to; the record that one was sent stays.
+    Invitation.objects.filter(role=Role.CANDIDATE, cycle=candidate.cycle_id, email__iexact=candidate.email).update(
+        email=ERASED_EMAIL)
     Candidate.objects.filter(pk=candidate.pk).update(
         name=masked_name(candidate.name), email="", residence_county="", residence_district="",
         residence_latitude=None, residence_longitude=None, user=None,
@@ -135,9 +141,10 @@ def _account_release(user, *, candidate: Candidate) -> None:
         # Something the person did elsewhere (a focus-group rating, say) still points at the account: close it
         # and drop the address it signs in with instead.
         user.is_active = False
-        user.email = f"erased-{user.pk}@invalid"
+        user.email = f"erased-{user.pk}@erased.invalid"
         user.name = ""
         user.set_unusable_password()
         user.save(update_fields=["is_active", "email", "name", "password"])
         RoleGrant.objects.filter(user=user).delete()
+        user.emailaddress_set.all().delete()
 

@@ -137,3 +137,39 @@ def test_staff_see_the_list_of_erasures(client, published, django_capture_on_com
     client.force_login(staff)
     page = client.get(reverse("privacy:erasures")).content.decode()
     assert number in page and Erasure.objects.get().masked_name in page
+
+
+def test_an_account_something_else_points_at_is_closed_and_loses_its_address(client, published,
+                                                                             django_capture_on_commit_callbacks):
+    """When another record still names the account, it is deactivated with its address and roles gone."""
+    from allauth.account.models import EmailAddress
+
+    from core import clock
+    from placement.models import LateVacancy
+
+    published.close()
+    user = published.first.user
+    LateVacancy.objects.create(cycle=published.cycle, office=published.world.offices[0], seats=1, reason="x",
+                               reported_by=user, reported_at=clock.now())
+    _erase(client, published.first, django_capture_on_commit_callbacks)
+    user = get_user_model().objects.get(pk=user.pk)
+    assert not user.is_active and user.email.endswith("@erased.invalid") and not user.has_usable_password()
+    assert not EmailAddress.objects.filter(user=user).exists() and not user.roles
+
+
+def test_the_invitation_sent_to_the_candidate_forgets_the_address(client, published,
+                                                                   django_capture_on_commit_callbacks):
+    """The candidate invitation of the cycle keeps that it was sent, not where to."""
+    from datetime import timedelta
+
+    from accounts.models import Invitation
+    from accounts.roles import Role
+    from core import clock
+
+    published.close()
+    email = published.first.email
+    invitation = Invitation.objects.create(email=email, role=Role.CANDIDATE, cycle=published.cycle,
+                                           created_at=clock.now(), expires_at=clock.now() + timedelta(days=1))
+    _erase(client, published.first, django_capture_on_commit_callbacks)
+    invitation.refresh_from_db()
+    assert invitation.email != email and invitation.email.endswith(".invalid")
