@@ -45,7 +45,7 @@ def test_moving_removing_and_adding_by_keyboard_keeps_the_place_and_the_focus(li
     page.evaluate("() => { window.notReloaded = true; }")
 
     # Move Alpha down with the keyboard: focus its Down button and press Enter.
-    page.get_by_role("button", name="Down Alpha地政事務所").focus()
+    page.get_by_role("button", name="Down Alpha Land Office").focus()
     scrolled = page.evaluate("() => window.scrollY")
     page.keyboard.press("Enter")
     expect(page.locator("#preference-list .pref-name").first).to_have_text("Bravo Land Office")
@@ -57,21 +57,21 @@ def test_moving_removing_and_adding_by_keyboard_keeps_the_place_and_the_focus(li
     assert page.evaluate("""() => { const box = document.activeElement.getBoundingClientRect();
                                     return box.top >= -1 && box.bottom <= window.innerHeight + 1; }""")
     # The status region (read out by screen readers) says what changed.
-    expect(page.locator("#save-status")).to_have_text("Alpha地政事務所 is now number 2 on your list.")
+    expect(page.locator("#save-status")).to_have_text("Alpha Land Office is now number 2 on your list.")
 
     # Space on the focused button moves it again.
     page.keyboard.press("Space")
     expect(page.locator("#preference-list .pref-name").nth(2)).to_have_text("Alpha Land Office")
 
     # Remove Delta: the focus goes to the remove button now in its row (or the last one), not to the top.
-    page.get_by_role("button", name="Remove Delta地政事務所").focus()
+    page.get_by_role("button", name="Remove Delta Land Office").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#preference-list .preference-item")).to_have_count(3)
-    expect(page.locator("#save-status")).to_have_text("Delta地政事務所 is no longer on your list.")
+    expect(page.locator("#save-status")).to_have_text("Delta Land Office is no longer on your list.")
     assert page.evaluate("() => document.activeElement.value").startswith("remove:")
 
     # Add Echo from the table of offices with vacancies.
-    page.get_by_role("button", name="Add Echo地政事務所").focus()
+    page.get_by_role("button", name="Add Echo Land Office").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#preference-list .preference-item")).to_have_count(4)
     assert _saved_order(candidate)[-1] == "Echo Land Office"
@@ -89,7 +89,7 @@ def test_without_javascript_the_buttons_still_work(live_server, browser, browser
     page = context.new_page()
     browser_session(page, ranking.user, language="en")
     page.goto(f"{live_server.url}/preferences/")
-    page.get_by_role("button", name="Down Alpha地政事務所").click()
+    page.get_by_role("button", name="Down Alpha Land Office").click()
     expect(page.locator("#preference-list .pref-name").first).to_have_text("Bravo Land Office")
     context.close()
 
