@@ -1,4 +1,7 @@
 """A candidate's requests for a copy of their data, and the record that their data was erased."""
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +38,11 @@ class DataExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.READY, self.State.FAILED)
+
+    @property
+    def available_until(self):
+        """Return when the sweeper deletes a finished archive (privacy.services.data_exports_sweep)."""
+        return self.finished_at + timedelta(days=settings.PRIVACY_EXPORT_KEEP_DAYS) if self.finished_at else None
 
 
 class Erasure(models.Model):

@@ -17,6 +17,7 @@ import zipfile
 from contextlib import closing
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -136,6 +137,24 @@ def _archive_write(export: DataExport) -> tuple[str, int]:
         handle.seek(0)
         name = default_storage.save(f"privacy/exports/{uuid.uuid4().hex}.zip", File(handle))
     return name, size
+
+
+def data_exports_sweep() -> dict[str, int]:
+    """Delete archives kept past PRIVACY_EXPORT_KEEP_DAYS, and fail those whose task was lost, so they can be redone.
+
+    An archive is a full copy of someone's personal data; it stays only as long as its owner needs to fetch it.
+    """
+    now = clock.now()
+    with transaction.atomic():
+        expired = DataExport.objects.filter(
+            state=DataExport.State.READY, finished_at__lt=now - timedelta(days=settings.PRIVACY_EXPORT_KEEP_DAYS))
+        names = [name for name in expired.values_list("file", flat=True) if name]
+        deleted, _by_model = expired.delete()
+        stored_files_delete_on_commit(names)
+    lost = DataExport.objects.filter(state__in=[DataExport.State.QUEUED, DataExport.State.BUILDING],
+                                     requested_at__lt=now - STALE_AFTER).update(
+        state=DataExport.State.FAILED, error="The task building the archive was lost.", finished_at=now)
+    return {"expired": deleted, "lost": lost}
 
 
 # ---- Erasure ---------------------------------------------------------------------------------------------------

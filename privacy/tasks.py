@@ -7,3 +7,8 @@ from . import services
 @shared_task(ignore_result=True)
 def data_export_build(export_id: int) -> None:
     services.data_export_build(export_id=export_id)
+
+
+@shared_task(ignore_result=True)
+def data_exports_sweep() -> None:
+    services.data_exports_sweep()

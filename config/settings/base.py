@@ -290,7 +290,10 @@ CELERY_BEAT_SCHEDULE = {
     "placement-runs-sweep": {"task": "placement.tasks.placement_runs_sweep_task", "schedule": 5 * 60},
     "placement-verify-published": {"task": "placement.tasks.published_results_verify_task", "schedule": 24 * 3600},
     "focusgroups-reminders": {"task": "focusgroups.tasks.focus_group_reminders_send_task", "schedule": 3600},
+    "privacy-exports-sweep": {"task": "privacy.tasks.data_exports_sweep", "schedule": 3600},
 }
+# How many days a candidate's archive of their personal data stays for download before the sweeper deletes it.
+PRIVACY_EXPORT_KEEP_DAYS = env.int("PRIVACY_EXPORT_KEEP_DAYS", default=7)
 # A run still queued or running after this long lost its task (broker down, worker killed); the sweeper fails it.
 PLACEMENT_RUN_STUCK_MINUTES = env.int("PLACEMENT_RUN_STUCK_MINUTES", default=30)
 # Imports of candidates, vacancies and suitability scores: the most rows one file may have, and how many problems

@@ -114,3 +114,39 @@ def test_my_data_page_shows_progress_then_the_download(client, published):
     data_export_build(export_id=export.pk)
     page = client.get(reverse("privacy:mine")).content.decode()
     assert reverse("privacy:export_download", kwargs={"pk": export.pk}) in page and 'http-equiv="refresh"' not in page
+
+
+def test_an_archive_is_deleted_after_the_days_it_is_kept(client, published, django_capture_on_commit_callbacks,
+                                                          settings):
+    """The sweeper deletes an archive and its file once PRIVACY_EXPORT_KEEP_DAYS have passed, not before."""
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+
+    from core import clock
+    from privacy.services import data_exports_sweep
+
+    settings.PRIVACY_EXPORT_KEEP_DAYS = 7
+    export = _build(client, published.first, django_capture_on_commit_callbacks)
+    with clock.frozen_at(export.finished_at + timedelta(days=6)), django_capture_on_commit_callbacks(execute=True):
+        assert data_exports_sweep() == {"expired": 0, "lost": 0}
+    assert default_storage.exists(export.file.name)
+    with clock.frozen_at(export.finished_at + timedelta(days=7, minutes=1)), \
+            django_capture_on_commit_callbacks(execute=True):
+        assert data_exports_sweep() == {"expired": 1, "lost": 0}
+    assert not default_storage.exists(export.file.name) and not DataExport.objects.exists()
+
+
+def test_an_archive_whose_task_was_lost_fails_and_can_be_asked_for_again(client, published):
+    """A request still queued hours later is marked failed, and the page offers to build it again."""
+    from datetime import timedelta
+
+    from core import clock
+    from privacy.services import STALE_AFTER, data_exports_sweep
+
+    client.force_login(published.first.user)
+    client.post(reverse("privacy:export_request", kwargs={"pk": published.first.pk}))  # Not committed: queued.
+    export = DataExport.objects.get()
+    with clock.frozen_at(export.requested_at + STALE_AFTER + timedelta(minutes=1)):
+        assert data_exports_sweep() == {"expired": 0, "lost": 1}
+    assert DataExport.objects.get().state == DataExport.State.FAILED
