@@ -7,7 +7,8 @@ video, consents for 大安所 and ranks offices; 大安所's staff update their 
 group, adds a member and fixes the roster; leader and member score on the rubric; the leader finalises. The staff
 run the placement by exam rank and by the blended policy, compare them, publish the blended one and set the
 report-by time; the candidate reads the result (placed at 大安所 thanks to the group's score, ahead of the best
-exam rank) and confirms; the office sees who was placed there.
+exam rank) and confirms; the office sees who was placed there; the staff read who saw the candidate's data, and the
+candidate downloads all of it.
 
 Every label the journey looks for is read from the translation catalogue in the journey's language, and in
 Traditional Chinese a label the catalogue does not translate fails the journey: a page left in English cannot
@@ -15,8 +16,10 @@ pass. Each key page is saved as a screenshot under `test-artifacts/journeys/<lan
 moves it) on every run; SCREENSHOTS=1 also refreshes the README's copies in docs/screenshots/.
 """
 import io
+import json
 import re
 import time
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -358,3 +361,22 @@ def test_a_whole_cycle_across_the_five_roles(live_server, browser, settings, tmp
     placed = office.get_by_role("row", name=re.compile(candidate.name))
     expect(placed).to_contain_text(t("Reported for duty"))
     journey.screenshot(office, "placed-at-office")
+
+    # 11. Examination staff read who saw the candidate's data: the focus group's scoring pages are on the log.
+    staff.goto(journey.url(f"/candidates/{candidate.pk}/"))
+    staff.get_by_role("link", name=t("Who saw or changed this candidate's data")).click()
+    for email in (DEMO_EMAIL["focus_group_leader"], DEMO_EMAIL["focus_group_member"]):
+        expect(staff.get_by_role("row", name=re.compile(re.escape(email))).filter(
+            has_text=t("Focus group scoring")).first).to_be_visible()
+    journey.screenshot(staff, "candidate-access-log")
+
+    # 12. The candidate downloads everything the platform holds about them, as one archive.
+    journey.menu(applicant, "My data").click()
+    applicant.get_by_role("button", name=t("Build my archive")).click()
+    expect(journey.text(applicant, "Your archive is being built. This page shows when it is ready.")).to_be_visible()
+    with applicant.expect_download() as download:
+        applicant.get_by_role("link", name=t("Download the archive")).click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        data = json.loads(archive.read("data.json"))
+    assert NEW_CANDIDATE_EMAIL in json.dumps(data, ensure_ascii=False)
+    journey.screenshot(applicant, "my-data")
