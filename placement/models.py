@@ -534,6 +534,8 @@ class CandidateDataView(models.Model):
         SCORING = "scoring", _("Focus group scoring")
         VIDEO = "video", _("Video")
         EVIDENCE = "evidence", _("Evidence file")
+        TASK_ANSWER = "task_answer", _("Answer to a practical task")
+        EXPORT = "export", _("Candidate list downloaded")
 
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
                                verbose_name=_("viewer"))

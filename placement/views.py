@@ -230,8 +230,11 @@ def cycle_export(request, pk, kind):
     if kind == "candidates":
         columns = CANDIDATE_COLUMNS + CANDIDATE_RESIDENCE_COLUMNS
         candidate_filter = CandidateFilter(request.GET, queryset=selectors.cycle_candidates(cycle=cycle))
-        rows = selectors.candidates_export_rows(
-            candidates=table_rows(request, CandidateTable(candidate_filter.qs)))
+        exported = table_rows(request, CandidateTable(candidate_filter.qs))
+        rows = selectors.candidates_export_rows(candidates=exported)
+        # The file holds every listed candidate's contact details and residence: each one's log shows the download.
+        candidate_data_view_record(viewer=request.user, candidates=exported.only("pk", "user_id"),
+                                   what=CandidateDataView.What.EXPORT, url_name="placement:cycle_export")
     elif kind == "vacancies":
         columns, rows = ["office", "seats"], selectors.vacancies_export_rows(cycle=cycle)
     else:

@@ -8,7 +8,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from placement.forms import ImportForm
+from placement.models import CandidateDataView
 from placement.phases import submissions_open
+from placement.services.access_log import candidate_data_view_record
 from placement.tabular import FORMATS, TableError, write_table
 from portfolios.selectors import consenting_candidate_ids
 
@@ -219,10 +221,11 @@ def task_answers(request):
 def office_task_answers(request, code):
     """List the answers to an office's tasks by the candidates who let its focus group see their portfolio."""
     office = access.focus_group_office_get(request.user, code)
-    return render(request, "practice/office_task_answers.html", {
-        "office": office,
-        "answers": selectors.task_answers_for_office(office, consenting_candidate_ids([office.pk])),
-    })
+    answers = selectors.task_answers_for_office(office, consenting_candidate_ids([office.pk]))
+    # The page shows each listed candidate's full answers, so each one's access log shows the visit.
+    candidate_data_view_record(viewer=request.user, candidates={answer.candidate for answer in answers},
+                               what=CandidateDataView.What.TASK_ANSWER, url_name="practice:office_task_answers")
+    return render(request, "practice/office_task_answers.html", {"office": office, "answers": answers})
 
 
 # ---- Candidates: the practice zone ----------------------------------------------------------------------------
@@ -295,4 +298,6 @@ def task_detail(request, pk):
 
 def answer_file(request, pk):
     item = access.answer_file_get(request.user, pk)
+    candidate_data_view_record(viewer=request.user, candidates=item.answer.candidate,
+                               what=CandidateDataView.What.TASK_ANSWER, url_name="practice:answer_file")
     return _download(item.file.name, item.content_type, item.original_name)

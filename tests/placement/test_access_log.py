@@ -239,3 +239,16 @@ def test_a_log_page_is_paginated_newest_first(candidate, exam_staff):
     assert "v54@example.com" in first and "v00@example.com" not in first
     second = log_rows(exam_staff, candidate, page=2)
     assert "v00@example.com" in second and "v54@example.com" not in second
+
+
+def test_downloading_the_candidate_list_shows_on_each_listed_candidates_log(cycle, candidate):
+    """The export holds contact details and residence, so every exported candidate's log names the download."""
+    other = CandidateFactory(cycle=cycle)
+    staff = make_user(Role.EXAM_STAFF, email="exam@example.com")
+    response = signed_in(staff).get(reverse("placement:cycle_export", kwargs={"pk": cycle.pk, "kind": "candidates"}),
+                                    {"format": "csv"})
+    assert response.status_code == 200 and candidate.email in response.content.decode()
+    logged = set(CandidateDataView.objects.values_list("candidate_id", "what", "viewer_email"))
+    assert logged == {(candidate.pk, "export", "exam@example.com"), (other.pk, "export", "exam@example.com")}
+    log = signed_in(staff).get(reverse("placement:candidate_access_log", kwargs={"pk": candidate.pk}))
+    assert "Candidate list downloaded" in log.content.decode()

@@ -96,7 +96,8 @@ def test_the_answers_page_keeps_a_constant_number_of_queries(leader_client, offi
     few = page_queries(leader_client, url).count
     for n in range(1, 6):
         add_candidate(n)
-    assert (few, page_queries(leader_client, url).count) == (7, 7)
+    # Three of them record the visit on the listed candidates' access logs: one insert in its own savepoint.
+    assert (few, page_queries(leader_client, url).count) == (10, 10)
 
 
 def test_withdrawn_consent_hides_the_answers_again(leader_client, office, other_office, cycle):
@@ -112,3 +113,21 @@ def test_withdrawn_consent_hides_the_answers_again(leader_client, office, other_
     assert "撤回後的答案" not in leader_client.get(url).content.decode()
     assert leader_client.get(reverse("practice:answer_file",
                                      kwargs={"pk": answer.files.get().pk})).status_code == 404
+
+
+def test_reading_a_candidates_task_answers_shows_on_their_access_log(leader_client, office, other_office, cycle):
+    """The answers page and the answer's file each leave a row on the consenting candidate's log; the other
+    candidate, whose answers the group cannot see, gets none."""
+    from placement.models import CandidateDataView
+
+    consenting, elsewhere = CandidateFactory(cycle=cycle), CandidateFactory(cycle=cycle)
+    _rank(consenting, office)
+    _rank(elsewhere, other_office)
+    task = make_task(office)
+    shown = _answer(consenting, task, "同意者的答案")
+    _answer(elsewhere, task, "未同意者的答案")
+    leader_client.get(reverse("practice:office_task_answers", kwargs={"code": office.code}))
+    leader_client.get(reverse("practice:answer_file", kwargs={"pk": shown.files.get().pk}))
+    logged = CandidateDataView.objects.values_list("candidate_id", "what", "url_name")
+    # The file was opened within the page's window, so the one row of this kind covers both.
+    assert list(logged) == [(consenting.pk, "task_answer", "practice:office_task_answers")]
