@@ -79,10 +79,18 @@
       if (frame.contentWindow === event.source) { youtubeTimes[frame.getAttribute("data-video")] = data.info.currentTime; }
     });
   });
+  // The player may have loaded before this deferred script ran, so its load event is not enough: say "listening"
+  // every half second until the player first reports its time, as YouTube's own iframe API does.
   document.querySelectorAll("iframe[data-video]").forEach(function (frame) {
-    frame.addEventListener("load", function () {
+    var attempts = 0;
+    function listen() {
+      if (youtubeTimes[frame.getAttribute("data-video")] !== undefined || attempts >= 40) { return; }
+      attempts += 1;
       frame.contentWindow.postMessage(JSON.stringify({ event: "listening", id: frame.id }), "*");
-    });
+      window.setTimeout(listen, 500);
+    }
+    frame.addEventListener("load", listen);
+    listen();
   });
 
   function player(videoId) { return document.querySelector("[data-video='" + videoId + "']"); }
