@@ -166,19 +166,15 @@ def test_a_whole_cycle_across_the_five_roles(live_server, browser, settings, tmp
     expect(journey.text(staff, "Phase %(number)s of %(total)s: %(label)s", number=1, total=6,
                         label=t("Office profiles"))).to_be_visible()
     journey.screenshot(staff, "exam-staff-dashboard")
-    journey.menu(staff, "Exam cycle").click()
-    staff.get_by_role("link", name=t("Import %(label)s", label=t("candidates"))).click()
-    _upload(staff, "passers.csv", CANDIDATES_CSV)
-    staff.get_by_role("button", name=t("Check and import")).click()
-    expect(journey.text(staff, "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",
-                        created=5, updated=0, unchanged=0)).to_be_visible()
-    journey.screenshot(staff, "candidates-imported")
-    journey.menu(staff, "Exam cycle").click()
-    staff.get_by_role("link", name=t("Import %(label)s", label=t("vacancies"))).click()
-    _upload(staff, "vacancies.csv", VACANCIES_CSV)
-    staff.get_by_role("button", name=t("Check and import")).click()
-    expect(journey.text(staff, "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",
-                        created=5, updated=0, unchanged=0)).to_be_visible()
+    for kind, name, content in (("candidates", "passers.csv", CANDIDATES_CSV),
+                                ("vacancies", "vacancies.csv", VACANCIES_CSV)):
+        journey.menu(staff, "Exam cycle").click()
+        staff.get_by_role("link", name=t("Import %(label)s", label=t(kind))).click()
+        _upload(staff, name, content)
+        staff.get_by_role("button", name=t("Check and import")).click()
+        expect(journey.text(staff, "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",
+                            created=5, updated=0, unchanged=0)).to_be_visible()
+        journey.screenshot(staff, f"{kind}-imported")
     assert {message.to[0] for message in mail.outbox} >= {NEW_CANDIDATE_EMAIL}
 
     # 2. 大安所's staff update their published profile for this year's passers.
