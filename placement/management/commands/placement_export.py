@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from placement.columns import CANDIDATE_COLUMNS, VACANCY_COLUMNS
+from placement.columns import CANDIDATE_COLUMNS, CANDIDATE_RESIDENCE_COLUMNS, VACANCY_COLUMNS
 from placement.models import ExamCycle
 from placement.selectors import candidates_export_rows, vacancies_export_rows
 from placement.tabular import write_table
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if cycle_row is None:
             raise CommandError("No such exam cycle.")
         if kind == "candidates":
-            columns, rows = CANDIDATE_COLUMNS, candidates_export_rows(cycle=cycle_row)
+            columns, rows = CANDIDATE_COLUMNS + CANDIDATE_RESIDENCE_COLUMNS, candidates_export_rows(cycle=cycle_row)
         else:
             columns, rows = VACANCY_COLUMNS, vacancies_export_rows(cycle=cycle_row)
         content, _type = write_table(columns, rows, fmt="xlsx" if file.suffix.lower() == ".xlsx" else "csv")
