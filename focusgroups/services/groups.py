@@ -1,6 +1,7 @@
 """The leader sets the group up: the group itself, its members, rubric, sessions and roster, then opens scoring."""
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -182,6 +183,9 @@ def rubric_replace(*, group: FocusGroup, criteria: list[CriterionInput], version
 def session_save(*, group: FocusGroup, session: Session | None, starts_at, duration_minutes: int, meeting_url: str,
                  agenda: str, acting_user) -> Session:
     """Schedule a session, or change one; past sessions keep their time so the record stays true."""
+    # Members open the link from the group's pages, so only a web address is kept, whoever calls this.
+    if urlsplit(meeting_url.strip()).scheme.lower() not in ("http", "https"):
+        raise FocusGroupError(_("The meeting link must be a web address starting with https:// or http://."))
     with transaction.atomic():
         group = _locked(group)
         require_group_phase(group)
