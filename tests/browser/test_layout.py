@@ -1,5 +1,6 @@
 """The shell holds its shape: one menu row at desktop width, nothing wider than a phone, long words wrapped."""
 import pytest
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.factories import CandidateFactory, make_user
@@ -55,3 +56,23 @@ def test_a_title_without_spaces_wraps_instead_of_widening_the_page(live_server, 
     page.goto(f"{live_server.url}/videos/{video.pk}/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("測測")
     assert _width(page) == 1280
+
+
+def test_a_table_wider_than_a_phone_scrolls_with_the_keyboard_and_a_narrow_one_adds_no_tab_stop(
+        live_server, page, browser_session, cycle):
+    """On a phone the candidate table overflows its box: the box takes the focus under the table's name and the
+    arrow keys scroll it. At desktop width the same box does not overflow and stays out of the Tab order."""
+    for rank in range(1, 4):
+        CandidateFactory(cycle=cycle, exam_rank=rank)
+    browser_session(page, make_user(Role.EXAM_STAFF), language="en")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/cycles/{cycle.pk}/candidates/")
+    box = page.get_by_role("region", name="Candidates")
+    box.focus()
+    expect(box).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/cycles/{cycle.pk}/candidates/")
+    assert page.locator(".table-scroll[tabindex]").count() == 0
